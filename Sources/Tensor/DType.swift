@@ -1,0 +1,4 @@
+/// Element types, as in PyTorch.
+public enum DType: String, Sendable {
+    case float32, float64, int64, bool
+}

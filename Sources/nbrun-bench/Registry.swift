@@ -1,0 +1,3 @@
+/// Benchmark areas: name → function printing a table. Add one line per area file.
+let allBenchmarks: [(String, () -> Void)] = [
+]

@@ -1,0 +1,4 @@
+import Testing
+import Autograd
+
+@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+import NNLang
+
+@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+import NN
+
+@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+import Notebook
+
+@Test func moduleLinks() { #expect(Bool(true)) }
