@@ -60,7 +60,7 @@ func closestName(to name: String, among candidates: [String]) -> String? {
         if abs(candidate.count - name.count) > limit { continue }
         let d = editDistance(name.lowercased(), candidate.lowercased())
         let distance = name.lowercased() == candidate.lowercased() ? 0 : max(d, 1)
-        if distance <= limit, best == nil || distance < best!.distance
+        if distance <= limit, distance < name.count, best == nil || distance < best!.distance
             || (distance == best!.distance && candidate < best!.name) {
             best = (candidate, distance)
         }

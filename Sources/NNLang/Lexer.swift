@@ -40,6 +40,8 @@ struct Lexer {
     private var line = 0
     private var lineStart = 0
     private var bracketDepth = 0
+    /// Open brackets with their positions, to report one that is never closed.
+    private var openBrackets: [(Character, SourceLocation)] = []
     private var indentStack = [0]
     private var atLineStart = true
     private(set) var tokens: [Token] = []
@@ -125,6 +127,9 @@ struct Lexer {
                     try lexOperator()
                 }
             }
+        }
+        if let (bracket, location) = openBrackets.last {
+            throw LangError("'\(bracket)' was never closed", at: location)
         }
         if let last = tokens.last, last.kind != .newline { add(.newline, "", at: pos) }
         while indentStack.count > 1 {
@@ -354,8 +359,12 @@ struct Lexer {
         }
         pos += 1
         switch c {
-        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): bracketDepth += 1
-        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): bracketDepth = max(0, bracketDepth - 1)
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+            bracketDepth += 1
+            openBrackets.append((Character(UnicodeScalar(c)), location(at: start)))
+        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+            bracketDepth = max(0, bracketDepth - 1)
+            if !openBrackets.isEmpty { openBrackets.removeLast() }
         default: break
         }
         add(.op, String(UnicodeScalar(c)), at: start)

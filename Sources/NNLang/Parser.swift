@@ -308,17 +308,27 @@ struct Parser {
     /// Loop and comprehension targets: `x`, `i, x`, `(a, b)`, `i, (x, y)`.
     private mutating func parseTargetList() throws -> Expr {
         let loc = current.location
-        var items = [try parseOr()]
+        var items = [try parseTargetItem()]
         var sawComma = false
         while check(",") {
             advance()
             sawComma = true
             if checkKeyword("in") || check("=") { break }
-            items.append(try parseOr())
+            items.append(try parseTargetItem())
         }
         let target: Expr = sawComma ? .tuple(items, loc) : items[0]
         try checkTarget(target)
         return target
+    }
+
+    /// One loop target: a name, attribute, subscript or parenthesised tuple (no
+    /// comparisons, so that `in` ends it), or `*name`.
+    private mutating func parseTargetItem() throws -> Expr {
+        if check("*") {
+            let loc = advance().location
+            return .starred(try parsePostfix(), loc)
+        }
+        return try parsePostfix()
     }
 
     private mutating func parseDef() throws -> Stmt {

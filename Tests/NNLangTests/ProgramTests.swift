@@ -58,6 +58,7 @@ func program(_ file: ProgramFile) throws {
     var expectedOutput: [String] = []
     var expectedErrors: [(line: Int, message: String)] = []
     var cells: [CellSource] = []
+    var timeout = 20.0
     var cellLines: [String] = []
     var cellFileLines: [Int] = []
     func flush() {
@@ -72,6 +73,7 @@ func program(_ file: ProgramFile) throws {
         if line.trimmingCharacters(in: .whitespaces) == "#---" { flush(); continue }
         cellLines.append(line)
         cellFileLines.append(i + 1)
+        if line.hasPrefix("# timeout: "), let t = Double(line.dropFirst("# timeout: ".count)) { timeout = t }
         if let r = line.range(of: "# expect: ") {
             expectedOutput.append(String(line[r.upperBound...]))
         } else if line.hasSuffix("# expect:") {
@@ -85,7 +87,7 @@ func program(_ file: ProgramFile) throws {
     var actualOutput: [String] = []
     var actualErrors: [(line: Int, message: String)] = []
     for cell in cells {
-        let result = session.run(cell, timeout: 20)
+        let result = session.run(cell, timeout: timeout)
         actualOutput += result.outputs.flatMap(describe)
         if let e = result.error { actualErrors.append((e.line, e.message)) }
     }

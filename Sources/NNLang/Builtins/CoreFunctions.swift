@@ -360,7 +360,7 @@ extension Library {
             if a.rest.isEmpty { throw LangError("\(name) expected at least 1 argument, got 0") }
             guard var best = items.first else {
                 if case .object(let o) = a["default"], o is EllipsisObject {
-                    throw LangError("\(name)() iterable argument is empty")
+                    throw LangError("\(name)() arg is an empty sequence")
                 }
                 return a["default"]
             }

@@ -53,7 +53,7 @@ extension Library {
                 if start < stop {
                     for i in start..<stop where try a.interpreter.equals(xs[i], a["value"]) { return .int(i) }
                 }
-                throw LangError("\(type).index(x): x not in \(type)")
+                throw LangError("\(try a.interpreter.repr(a["value"])) is not in \(type)")
             }
             method(type, "count", "value, /", doc: "Number of items equal to value.") { a in
                 .int(try items(a).filter { try a.interpreter.equals($0, a["value"]) }.count)

@@ -136,7 +136,7 @@ extension Interpreter {
             if (a % b != 0) && ((a < 0) != (b < 0)) { q -= 1 }
             return .int(q)
         case .modulo:
-            if b == 0 { throw LangError("integer division or modulo by zero") }
+            if b == 0 { throw LangError("integer modulo by zero") }
             if b == -1 { return .int(0) }
             var m = a % b
             if m != 0 && ((m < 0) != (b < 0)) { m += b }

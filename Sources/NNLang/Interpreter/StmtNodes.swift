@@ -126,7 +126,7 @@ final class UnpackTarget: TargetNode {
         }
         if items.count != targets.count {
             if items.count > targets.count {
-                throw LangError("too many values to unpack (expected \(targets.count), got \(items.count))", at: location)
+                throw LangError("too many values to unpack (expected \(targets.count))", at: location)
             }
             throw LangError("not enough values to unpack (expected \(targets.count), got \(items.count))", at: location)
         }
