@@ -30,6 +30,11 @@ public final class Session {
         }
     }
 
+    deinit {
+        // Functions close over frames that may hold them: drop the globals to break cycles.
+        interpreter?.globals.clear()
+    }
+
     /// A `-P name=value` parameter: the value is read as an nn literal (`0.05`, `200`,
     /// `'adam'`, `[16, 16]`); anything that is not a valid expression is taken as a string.
     private func parameterValue(name: String, _ text: String) throws -> Value {

@@ -45,7 +45,7 @@ public enum Value {
 
 /// A Python list: shared and mutable.
 public final class ListObject {
-    public var items: [Value]
+    @exclusivity(unchecked) public var items: [Value]
     public init(_ items: [Value]) { self.items = items }
 }
 

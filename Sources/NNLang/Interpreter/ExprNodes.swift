@@ -133,9 +133,15 @@ final class UnaryNode: ExprNode {
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp
-    let left: ExprNode, right: ExprNode
+    // The strong references own the children; the unowned(unsafe) copies are what the
+    // hot path reads, so evaluating a child costs no reference counting.
+    private let ownedLeft: ExprNode, ownedRight: ExprNode
+    unowned(unsafe) let left: ExprNode
+    unowned(unsafe) let right: ExprNode
     init(_ op: BinaryOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
+        self.ownedLeft = left
+        self.ownedRight = right
         self.left = left
         self.right = right
         super.init(location)
@@ -165,9 +171,13 @@ final class BinaryNode: ExprNode {
 /// One comparison `a < b` (the common case, with an int fast path).
 final class CompareNode: ExprNode {
     let op: CompareOp
-    let left: ExprNode, right: ExprNode
+    private let ownedLeft: ExprNode, ownedRight: ExprNode
+    unowned(unsafe) let left: ExprNode
+    unowned(unsafe) let right: ExprNode
     init(_ op: CompareOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
+        self.ownedLeft = left
+        self.ownedRight = right
         self.left = left
         self.right = right
         super.init(location)
@@ -415,7 +425,7 @@ final class ComprehensionNode: ExprNode {
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let frame = Frame(count: slotCount, parent: f)
+        let frame = Frame.make(count: slotCount, parent: f)
         if key != nil {
             let d = DictObject()
             try run(0, frame, rt) { k, v in try d.set(k, v) }
