@@ -145,3 +145,140 @@ private func checkThreadsAgree<T: GEMMScalar>(_ type: T.Type) {
 
 @Test func gemmFloatSameBitsOnAnyThreadCount() { checkThreadsAgree(Float.self) }
 @Test func gemmDoubleSameBitsOnAnyThreadCount() { checkThreadsAgree(Double.self) }
+
+// MARK: im2col / col2im
+
+private let geometries: [ConvolutionGeometry] = [
+    ConvolutionGeometry(channels: 2, inputSize: [11], kernelSize: [3], stride: [2], padding: [1], dilation: [1])!,
+    ConvolutionGeometry(channels: 1, inputSize: [7], kernelSize: [2], stride: [1], padding: [0], dilation: [3])!,
+    ConvolutionGeometry(channels: 3, inputSize: [6, 5], kernelSize: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1])!,
+    ConvolutionGeometry(channels: 2, inputSize: [9, 8], kernelSize: [3, 2], stride: [2, 3], padding: [2, 1], dilation: [2, 1])!,
+    ConvolutionGeometry(channels: 2, inputSize: [4, 5, 6], kernelSize: [2, 3, 3], stride: [1, 2, 1], padding: [1, 0, 2], dilation: [1, 1, 2])!,
+]
+
+@Test func convolutionGeometryRejectsBadShapes() {
+    #expect(ConvolutionGeometry(channels: 1, inputSize: [2], kernelSize: [5], stride: [1], padding: [0], dilation: [1]) == nil)
+    #expect(ConvolutionGeometry(channels: 1, inputSize: [8, 8], kernelSize: [3], stride: [1], padding: [0], dilation: [1]) == nil)
+    #expect(ConvolutionGeometry(channels: 1, inputSize: [8], kernelSize: [3], stride: [0], padding: [0], dilation: [1]) == nil)
+    let same = ConvolutionGeometry(channels: 3, inputSize: [32, 32], kernelSize: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1])!
+    #expect(same.outputSize == [32, 32] && same.columnRows == 27 && same.columnCount == 1024)
+}
+
+@Test func col2imIsTheAdjointOfIm2col() {
+    for (index, g) in geometries.enumerated() {
+        let x: [Double] = fill(g.inputCount, seed: UInt64(10 + index))
+        let y: [Double] = fill(g.columnRows * g.columnCount, seed: UInt64(20 + index))
+        var columns = [Double](repeating: .nan, count: y.count)
+        var back = [Double](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { im2col(g, input: xp.baseAddress!, columns: $0.baseAddress!) } }
+        y.withUnsafeBufferPointer { yp in back.withUnsafeMutableBufferPointer { col2im(g, columns: yp.baseAddress!, input: $0.baseAddress!, accumulate: false) } }
+        let left = zip(columns, y).reduce(0) { $0 + $1.0 * $1.1 }
+        let right = zip(x, back).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(abs(left - right) <= 1e-12 * max(1, abs(left)), "geometry \(index): \(left) vs \(right)")
+    }
+}
+
+/// A direct convolution (one output channel, weights of shape [C, ∏kernel]) in float64.
+private func directConvolution(_ g: ConvolutionGeometry, _ x: [Double], _ w: [Double]) -> [Double] {
+    let r = g.inputSize.count
+    let input = Array(repeating: 1, count: 3 - r) + g.inputSize
+    let kernel = Array(repeating: 1, count: 3 - r) + g.kernelSize
+    let stride = Array(repeating: 1, count: 3 - r) + g.stride
+    let pad = Array(repeating: 0, count: 3 - r) + g.padding
+    let dil = Array(repeating: 1, count: 3 - r) + g.dilation
+    let output = Array(repeating: 1, count: 3 - r) + g.outputSize
+    var out = [Double]()
+    for od in 0..<output[0] { for oh in 0..<output[1] { for ow in 0..<output[2] {
+        var s = 0.0
+        for c in 0..<g.channels { for kd in 0..<kernel[0] { for kh in 0..<kernel[1] { for kw in 0..<kernel[2] {
+            let id = od * stride[0] - pad[0] + kd * dil[0]
+            let ih = oh * stride[1] - pad[1] + kh * dil[1]
+            let iw = ow * stride[2] - pad[2] + kw * dil[2]
+            guard (0..<input[0]).contains(id), (0..<input[1]).contains(ih), (0..<input[2]).contains(iw) else { continue }
+            let weight = w[((c * kernel[0] + kd) * kernel[1] + kh) * kernel[2] + kw]
+            s += weight * x[((c * input[0] + id) * input[1] + ih) * input[2] + iw]
+        } } } }
+        out.append(s)
+    } } }
+    return out
+}
+
+@Test func im2colThenGEMMIsAConvolution() {
+    for (index, g) in geometries.enumerated() {
+        let x: [Double] = fill(g.inputCount, seed: UInt64(30 + index))
+        let w: [Double] = fill(g.columnRows, seed: UInt64(40 + index))
+        var columns = [Double](repeating: .nan, count: g.columnRows * g.columnCount)
+        var out = [Double](repeating: .nan, count: g.columnCount)
+        x.withUnsafeBufferPointer { xp in columns.withUnsafeMutableBufferPointer { im2col(g, input: xp.baseAddress!, columns: $0.baseAddress!) } }
+        w.withUnsafeBufferPointer { wp in
+            columns.withUnsafeBufferPointer { cp in
+                out.withUnsafeMutableBufferPointer { op in
+                    gemm(transA: false, transB: false, m: 1, n: g.columnCount, k: g.columnRows,
+                         a: wp.baseAddress!, lda: g.columnRows, b: cp.baseAddress!, ldb: g.columnCount,
+                         c: op.baseAddress!, ldc: g.columnCount, accumulate: false)
+                }
+            }
+        }
+        let expected = directConvolution(g, x, w)
+        #expect(out.count == expected.count)
+        let worst = zip(out, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-12, "geometry \(index): error \(worst)")
+    }
+}
+
+// MARK: reductions
+
+@Test func sumsHaveTheDocumentedOrderAndIgnoreThreadCount() {
+    // Below one block's lane count, the sum is the plain sequential sum.
+    let small: [Float] = fill(63, seed: 50)
+    let sequential = small.reduce(Float(0)) { $0 + $1 }
+    #expect(small.withUnsafeBufferPointer { sum($0.baseAddress!, count: 63) } == sequential)
+
+    for count in [1, 64, 100, 4096, 4097, 1_000_003] {
+        let x: [Float] = fill(count, seed: UInt64(count))
+        let y: [Float] = fill(count, seed: UInt64(count + 1))
+        let exact = x.reduce(0.0) { $0 + Double($1) }
+        let exactDot = zip(x, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in
+                let one = sum(xp.baseAddress!, count: count, threads: 1)
+                let two = sum(xp.baseAddress!, count: count, threads: 2)
+                #expect(one.bitPattern == two.bitPattern)
+                #expect(abs(Double(one) - exact) <= 1e-6 * Double(count).squareRoot() + 1e-6, "sum \(count)")
+                let d1 = dot(xp.baseAddress!, yp.baseAddress!, count: count, threads: 1)
+                let d2 = dot(xp.baseAddress!, yp.baseAddress!, count: count, threads: 2)
+                #expect(d1.bitPattern == d2.bitPattern)
+                #expect(abs(Double(d1) - exactDot) <= 1e-6 * Double(count).squareRoot() + 1e-6, "dot \(count)")
+            }
+        }
+        let xd = x.map(Double.init)
+        let sd1 = xd.withUnsafeBufferPointer { sum($0.baseAddress!, count: count, threads: 1) }
+        let sd2 = xd.withUnsafeBufferPointer { sum($0.baseAddress!, count: count, threads: 2) }
+        #expect(sd1.bitPattern == sd2.bitPattern)
+        #expect(abs(sd1 - exact) <= 1e-12 * Double(count))
+    }
+}
+
+@Test func axisSumsMatchReferenceAndIgnoreThreadCount() {
+    for (outer, reduce, inner) in [(1, 1, 1), (3, 5, 1), (2, 1000, 1), (1, 1000, 7), (4, 130, 33), (64, 300, 40)] {
+        let x: [Float] = fill(outer * reduce * inner, seed: UInt64(outer * 1000 + reduce + inner))
+        var one = [Float](repeating: .nan, count: outer * inner)
+        var two = one
+        x.withUnsafeBufferPointer { xp in
+            one.withUnsafeMutableBufferPointer { sumAxis(xp.baseAddress!, outer: outer, reduce: reduce, inner: inner, into: $0.baseAddress!, threads: 1) }
+            two.withUnsafeMutableBufferPointer { sumAxis(xp.baseAddress!, outer: outer, reduce: reduce, inner: inner, into: $0.baseAddress!, threads: 2) }
+        }
+        #expect(zip(one, two).allSatisfy { $0.bitPattern == $1.bitPattern })
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var exact = 0.0
+                for r in 0..<reduce { exact += Double(x[(o * reduce + r) * inner + i]) }
+                #expect(abs(Double(one[o * inner + i]) - exact) <= 1e-5 * Double(reduce).squareRoot() + 1e-6)
+            }
+            if inner == 1 {
+                let rowSum = x.withUnsafeBufferPointer { sum($0.baseAddress! + o * reduce, count: reduce) }
+                #expect(rowSum.bitPattern == one[o].bitPattern)
+            }
+        }
+    }
+}
