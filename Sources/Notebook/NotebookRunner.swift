@@ -59,14 +59,15 @@ public enum NotebookRunner {
     /// Runs the cells in one new `Session` and renders the notebook. Stops at the first
     /// unexpected error unless `settings.keepGoing`; later cells then get no outputs.
     public static func run(
-        _ notebook: ParsedNotebook, path: String, settings: RunSettings, observer: RunObserver = RunObserver()
+        _ notebook: ParsedNotebook, path: String, settings: RunSettings, observer: RunObserver = RunObserver(),
+        executor makeExecutor: CellExecutorFactory = { try Session(options: $0) }
     ) throws -> NotebookRun {
         var sessionOptions = SessionOptions(notebookDirectory: directory(of: path))
         sessionOptions.cellTimeout = settings.defaultTimeout
         sessionOptions.parameters = Parameters.merged(notebook.parameters, overrides: settings.parameters)
-        let session: Session
+        let session: CellExecutor
         do {
-            session = try Session(options: sessionOptions)
+            session = try makeExecutor(sessionOptions)
         } catch {
             throw InvalidNotebook([
                 NotebookDiagnostic(
@@ -91,17 +92,16 @@ public enum NotebookRunner {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             observer.cellFinished?(cell.index, notebook.cells.count, cell.label, seconds)
 
-            var shownError: RenderedError?
+            var shownError: Diagnostic?
             var unexpected: Diagnostic?
             if let error = result.error {
-                let located = located(error, in: cell)
-                shownError = RenderedError(
-                    message: located.message, location: "\(fileName):\(located.line):\(located.column)")
-                if !cell.options.error { unexpected = located }
+                shownError = located(error, in: cell)
+                if !cell.options.error { unexpected = shownError }
             } else if cell.options.error {
-                let message = "\(cell.label) was expected to fail (error=true) but ran without an error"
-                shownError = RenderedError(message: message, location: "\(fileName):\(cell.openingLine):1")
-                unexpected = Diagnostic(line: cell.openingLine, column: 1, message: message)
+                shownError = Diagnostic(
+                    line: cell.openingLine, column: 1,
+                    message: "\(cell.label) was expected to fail (error=true) but ran without an error")
+                unexpected = shownError
             }
             if let unexpected {
                 diagnostics.append(
@@ -110,10 +110,9 @@ public enum NotebookRunner {
                         message: unexpected.message, sourceLine: notebook.source.lineText(unexpected.line)))
                 stopped = !settings.keepGoing
             }
-            let body = OutputRenderer.lines(outputs: result.outputs, error: shownError)
-            renderings[cell.index] = CellRendering(regionBody: body.isEmpty ? nil : body)
+            renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError)
         }
-        let spliced = RegionSplicer.splice(notebook, renderings: renderings, mode: settings.mode)
+        let spliced = RegionSplicer.splice(notebook, renderings: renderings, mode: settings.mode, fileName: fileName)
         return NotebookRun(rendered: spliced.bytes, uncheckedLines: spliced.uncheckedLines, diagnostics: diagnostics)
     }
 

@@ -65,6 +65,11 @@ enum PlotRenderer {
                 labelForRow[row] = formatTick(spec.logy ? pow(10, tick) : tick)
             }
         }
+        // The ends of the axis are labelled too when no round tick sits next to them.
+        for (row, value) in [(0, yRange.1), (height - 1, yRange.0)]
+        where labelForRow[row] == nil && labelForRow[row - 1] == nil && labelForRow[row + 1] == nil {
+            labelForRow[row] = formatTick(spec.logy ? pow(10, value) : value, digits: 3)
+        }
         let labelWidth = labelForRow.values.map(\.count).max() ?? 0
         let plotStart = labelWidth + 2  // label, space, axis character
         let pad = String(repeating: " ", count: plotStart)
@@ -77,22 +82,27 @@ enum PlotRenderer {
                 (label ?? String(repeating: " ", count: labelWidth)) + " " + axis + canvas.row(row))
         }
 
-        let xTicks = niceTicks(xRange, count: max(2, width / 12))
+        // Round ticks first, then the ends of the axis where their labels fit.
+        let xTicks = niceTicks(xRange, count: max(2, width / 10)).map { ($0, false) } + [(xRange.0, true), (xRange.1, true)]
         var axisLine = Array(repeating: Character("-"), count: width)
         var tickLabels = Array(repeating: Character(" "), count: plotStart + width + 12)
-        var nextFree = 0
-        for tick in xTicks {
+        var occupied: [Range<Int>] = []
+        for (tick, isEnd) in xTicks {
             let column = Int(((tick - xRange.0) / (xRange.1 - xRange.0) * Double(width - 1)).rounded())
             guard (0..<width).contains(column) else { continue }
-            axisLine[column] = "+"
-            let label = Array(formatTick(tick))
+            let label = Array(formatTick(tick, digits: isEnd ? 3 : 4))
             let start = max(0, plotStart + column - label.count / 2)
-            guard start >= nextFree else { continue }
+            let span = (start - 1)..<(start + label.count + 1)
+            if occupied.contains(where: { $0.overlaps(span) }) {
+                if !isEnd { axisLine[column] = "+" }
+                continue
+            }
+            axisLine[column] = "+"
             if start + label.count > tickLabels.count {
                 tickLabels += Array(repeating: " ", count: start + label.count - tickLabels.count)
             }
             tickLabels.replaceSubrange(start..<(start + label.count), with: label)
-            nextFree = start + label.count + 1
+            occupied.append(start..<(start + label.count))
         }
         lines.append(String(repeating: " ", count: labelWidth + 1) + "+" + String(axisLine))
         lines.append(String(tickLabels))
@@ -145,9 +155,9 @@ enum PlotRenderer {
     }
 
     /// Short tick labels: "0", "0.5", "1000", "1e-05".
-    static func formatTick(_ value: Double) -> String {
+    static func formatTick(_ value: Double, digits: Int = 4) -> String {
         if value == 0 || abs(value) < 1e-12 { return "0" }
-        return String(format: "%.4g", value)
+        return String(format: "%.\(digits)g", value)
     }
 }
 

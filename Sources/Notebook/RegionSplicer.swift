@@ -1,3 +1,5 @@
+import NNLang
+
 /// How a notebook is written back.
 public enum RenderMode: Sendable {
     /// A rendered handout: `#|` lines move into the info string, `echo=false` and
@@ -7,10 +9,11 @@ public enum RenderMode: Sendable {
     case inPlace
 }
 
-/// What one cell contributes to the rendered notebook.
+/// What one cell that ran contributes to the rendered notebook.
 struct CellRendering {
-    /// Lines between the region markers; nil when the cell gets no region.
-    var regionBody: [String]?
+    var outputs: [CellOutput]
+    /// The error shown at the end of the region, located in the source notebook.
+    var error: Diagnostic?
 }
 
 /// Writes the notebook back line by line: every line outside the cells' own code and
@@ -23,7 +26,7 @@ enum RegionSplicer {
     }
 
     static func splice(
-        _ notebook: ParsedNotebook, renderings: [CellRendering?], mode: RenderMode
+        _ notebook: ParsedNotebook, renderings: [CellRendering?], mode: RenderMode, fileName: String
     ) -> Result {
         let source = notebook.source
         let eol = source.lineEnding
@@ -44,8 +47,9 @@ enum RegionSplicer {
             let lastLine = cell.existingRegion?.upperBound ?? cell.closingLine
             let trailingEnding = Array(source.lines[lastLine - 1].ending)
             let showCode = mode == .inPlace || (cell.options.echo && cell.options.include)
-            let body = cell.options.include ? rendering?.regionBody : nil
-
+            // An error's location is given as a line of the rendered file, where the reader
+            // sees the code; so rendering the rendered notebook again gives the same bytes.
+            var renderedLineOf: [Int: Int] = [:]
             if showCode {
                 var opening = source.lines[cell.openingLine - 1]
                 if mode == .handout, !cell.hashPipeOptions.isEmpty {
@@ -54,10 +58,16 @@ enum RegionSplicer {
                     opening.content = ArraySlice(Array(opening.content) + Array(words.utf8))
                 }
                 lines.append(opening.bytes)
+                renderedLineOf[cell.openingLine] = lines.count
                 let firstCodeLine = cell.openingLine + 1 + (mode == .handout ? cell.optionLineCount : 0)
                 for line in stride(from: firstCodeLine, to: cell.closingLine, by: 1) {
                     lines.append(source.lines[line - 1].bytes)
+                    renderedLineOf[line] = lines.count
                 }
+                renderedLineOf[cell.closingLine] = lines.count + 1
+            }
+            let body = regionBody(rendering, cell: cell, fileName: fileName, renderedLineOf: renderedLineOf)
+            if showCode {
                 let closing = source.lines[cell.closingLine - 1]
                 let ending = body == nil ? trailingEnding : (closing.ending.isEmpty ? eol : Array(closing.ending))
                 lines.append(Array(closing.content) + ending)
@@ -79,6 +89,18 @@ enum RegionSplicer {
         }
         copy(upTo: source.lines.count + 1)
         return Result(bytes: Array(lines.joined()), uncheckedLines: unchecked)
+    }
+
+    private static func regionBody(
+        _ rendering: CellRendering?, cell: NotebookCell, fileName: String, renderedLineOf: [Int: Int]
+    ) -> [String]? {
+        guard let rendering, cell.options.include else { return nil }
+        let error = rendering.error.map { error in
+            let line = renderedLineOf[error.line] ?? error.line
+            return RenderedError(message: error.message, location: "\(fileName):\(line):\(error.column)")
+        }
+        let body = OutputRenderer.lines(outputs: rendering.outputs, error: error)
+        return body.isEmpty ? nil : body
     }
 
     private static func quotedIfNeeded(_ value: String) -> String {
