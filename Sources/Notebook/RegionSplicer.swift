@@ -33,6 +33,7 @@ enum RegionSplicer {
         var lines: [[UInt8]] = []
         var unchecked: [Range<Int>] = []
         var nextLine = 1
+        var bomBeforeLine: Int?
 
         func copy(upTo line: Int) {
             while nextLine < line {
@@ -50,6 +51,9 @@ enum RegionSplicer {
             // An error's location is given as a line of the rendered file, where the reader
             // sees the code; so rendering the rendered notebook again gives the same bytes.
             var renderedLineOf: [Int: Int] = [:]
+            if !showCode, cell.openingLine == 1, source.hasBOM {
+                bomBeforeLine = lines.count  // the cell goes, the file's BOM stays
+            }
             if showCode {
                 var opening = source.lines[cell.openingLine - 1]
                 if mode == .handout, !cell.hashPipeOptions.isEmpty {
@@ -88,6 +92,9 @@ enum RegionSplicer {
             nextLine = lastLine + 1
         }
         copy(upTo: source.lines.count + 1)
+        if let index = bomBeforeLine {
+            if index < lines.count { lines[index] = MarkdownSource.bom + lines[index] } else { lines.append(MarkdownSource.bom) }
+        }
         return Result(bytes: Array(lines.joined()), uncheckedLines: unchecked)
     }
 
