@@ -91,13 +91,14 @@ public enum OutputComparison {
         return old.last == new.last
     }
 
-    enum Token: Equatable {
+    /// A piece of a line for the tolerance comparison.
+    public enum Token: Equatable, Sendable {
         case text(String)
         case number(Double)
     }
 
     /// Splits a line into numbers (`-1.5`, `2e-05`, `.5`) and the text between them.
-    static func tokens(_ line: String) -> [Token] {
+    public static func tokens(_ line: String) -> [Token] {
         let chars = Array(line.unicodeScalars)
         var tokens: [Token] = []
         var text = ""

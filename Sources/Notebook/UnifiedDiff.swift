@@ -105,12 +105,13 @@ public enum UnifiedDiff {
                     edits.append(.same(oldMiddle[i], newMiddle[j]))
                     i += 1
                     j += 1
-                } else if j < columns, i == rows || lcs[i][j + 1] >= lcs[i + 1][j] {
-                    edits.append(.insert(i < rows ? oldMiddle[i] : old.count - suffix, newMiddle[j]))
-                    j += 1
-                } else {
+                } else if i < rows, j == columns || lcs[i + 1][j] >= lcs[i][j + 1] {
+                    // Deletions before insertions, as diff -u prints them.
                     edits.append(.delete(oldMiddle[i], j < columns ? newMiddle[j] : new.count - suffix))
                     i += 1
+                } else {
+                    edits.append(.insert(i < rows ? oldMiddle[i] : old.count - suffix, newMiddle[j]))
+                    j += 1
                 }
             }
         }
