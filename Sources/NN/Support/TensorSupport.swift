@@ -48,10 +48,4 @@ extension Tensor {
         guard dim == 0 else { throw NNError("index_select: only dim=0 is supported") }
         return try gatherRows(self, try index.intValues())
     }
-    static func cat(_ tensors: [Tensor], dim: Int) throws -> Tensor { try concatenate(tensors, dim: dim) }
-    static func stack(_ tensors: [Tensor], dim: Int) throws -> Tensor {
-        guard let first = tensors.first else { throw NNError("stack: expected a non-empty list of tensors") }
-        let d = dim < 0 ? dim + first.ndim + 1 : dim
-        return try concatenate(try tensors.map { try $0.unsqueeze(d) }, dim: d)
-    }
 }
