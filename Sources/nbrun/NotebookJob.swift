@@ -64,6 +64,8 @@ struct NotebookJob {
                 break  // nothing changed: leave the file (and its time stamp) alone
             } else {
                 do {
+                    let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent()
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     try AtomicFile.write(run.rendered, to: outputPath)
                 } catch {
                     console.error("\(outputPath): error: cannot write: \(error.localizedDescription)\n")
