@@ -27,6 +27,8 @@ struct NotebookJob {
             console.error("\(path): error: the output would overwrite the notebook (use --in-place for that)\n")
             return 2
         }
+        var settings = self.settings
+        if case .file(let outputPath) = target { settings.outputName = (outputPath as NSString).lastPathComponent }
         let run: NotebookRun
         do {
             let notebook = try NotebookRunner.parse(Array(data), path: path)

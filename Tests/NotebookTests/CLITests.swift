@@ -67,7 +67,7 @@ struct CLITests {
         }
     }
 
-    static let notebook = "# N\n\n```nn\nx = 1\n```\n\nEnd.\n"
+    static let notebook = "# N\n\n```nn\nx = 1\nprint(x)\n```\n\nEnd.\n"
 
     @Test func rendersBesideTheNotebookByDefault() throws {
         try write("a.md", Self.notebook)
@@ -75,7 +75,7 @@ struct CLITests {
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let output = try #require(read("a.out.md"))
-        #expect(output.hasPrefix("# N\n\n```nn\nx = 1\n```\n"))
+        #expect(output.hasPrefix("# N\n\n```nn\nx = 1\nprint(x)\n```\n\n<!-- nbrun:output -->\n```text\n1\n```\n"))
         #expect(output.hasSuffix("\nEnd.\n"))
         #expect(read("a.md") == Self.notebook)
         // No temporary files are left behind.
