@@ -41,12 +41,13 @@ public final class Primitive {
 
 /// The forward's view of its inputs: `x[i]` is input i's NDArray. (A wrapper over the
 /// tensors, so applying a primitive builds no second array.)
-public struct ForwardInputs {
+public struct ForwardInputs: RandomAccessCollection {
     let tensors: [Tensor]
     @inline(__always) public subscript(i: Int) -> NDArray {
         _read { yield tensors[i].data }   // borrowed: no copy of the array's references
     }
-    public var count: Int { tensors.count }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { tensors.count }
     /// All inputs' arrays (for variadic primitives such as cat).
     public var arrays: [NDArray] { tensors.map { $0.data } }
 }
