@@ -21,8 +21,15 @@ public final class Storage {
         var raw: UnsafeMutableRawPointer?
         if byteCount <= Storage.smallBlockLimit {
             raw = malloc(max(byteCount, 1))
-        } else if posix_memalign(&raw, 64, byteCount) != 0 {
-            raw = nil
+            cachedBytes = 0
+        } else if byteCount >= BufferCache.minimumBytes {
+            let bucket = BufferCache.bucketSize(for: byteCount)
+            cachedBytes = bucket
+            raw = BufferCache.shared.take(bucket)
+            if raw == nil && posix_memalign(&raw, 64, bucket) != 0 { raw = nil }
+        } else {
+            cachedBytes = 0
+            if posix_memalign(&raw, 64, byteCount) != 0 { raw = nil }
         }
         guard let allocated = raw else {
             budget?.release(byteCount)
@@ -32,9 +39,11 @@ public final class Storage {
     }
 
     static let smallBlockLimit = 4096
+    /// The bucket size when the block came from (and goes back to) the buffer cache, else 0.
+    private let cachedBytes: Int
 
     deinit {
-        free(pointer)
+        if cachedBytes == 0 || !BufferCache.shared.give(pointer, cachedBytes) { free(pointer) }
         budget?.release(byteCount)
     }
 
