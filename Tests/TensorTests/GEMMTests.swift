@@ -288,3 +288,39 @@ private func directConvolution(_ g: ConvolutionGeometry, _ x: [Double], _ w: [Do
         }
     }
 }
+
+// MARK: batched
+
+@Test func batchedGEMMEqualsSeparateProducts() {
+    for (m, n, k, batch, strideBZero) in [(4, 3, 5, 8, false), (33, 20, 17, 64, true), (130, 140, 150, 3, false)] {
+        let a: [Float] = fill(m * k * batch, seed: 60)
+        let b: [Float] = fill(k * n * batch, seed: 61)
+        let strideB = strideBZero ? 0 : k * n
+        var expected = [Float](repeating: 0, count: m * n * batch)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                expected.withUnsafeMutableBufferPointer { cp in
+                    for index in 0..<batch {
+                        gemm(transA: true, transB: false, m: m, n: n, k: k,
+                             a: ap.baseAddress! + index * m * k, lda: m, b: bp.baseAddress! + index * strideB, ldb: n,
+                             c: cp.baseAddress! + index * m * n, ldc: n, accumulate: false, threads: 1)
+                    }
+                }
+            }
+        }
+        for threads in [1, 2] {
+            var got = [Float](repeating: .nan, count: m * n * batch)
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    got.withUnsafeMutableBufferPointer { cp in
+                        gemmBatched(transA: true, transB: false, m: m, n: n, k: k,
+                                    a: ap.baseAddress!, lda: m, strideA: m * k, b: bp.baseAddress!, ldb: n, strideB: strideB,
+                                    c: cp.baseAddress!, ldc: n, strideC: m * n, batchCount: batch, accumulate: false,
+                                    threads: threads)
+                    }
+                }
+            }
+            #expect(zip(expected, got).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(m)×\(n)×\(k)×\(batch) threads \(threads)")
+        }
+    }
+}
