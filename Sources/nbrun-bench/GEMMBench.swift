@@ -37,6 +37,7 @@ private func bestSeconds(_ body: () -> Void) -> Double {
 }
 
 func gemmBenchmark() {
+    if ProcessInfo.processInfo.environment["GEMM_TINY"] == "1" { gemmTinyBenchmark() }
     let sizes = ProcessInfo.processInfo.environment["GEMM_SIZES"].map {
         $0.split(separator: ",").compactMap { Int($0) }
     } ?? [64, 128, 256, 512, 1024, 2048]
@@ -63,8 +64,8 @@ func gemmBenchmark() {
     }
 }
 
-/// Nanoseconds per call for tiny products (GEMM_TINY=1): where the plain loop beats packing.
-func gemmTinyBenchmark() {
+/// Nanoseconds per call for tiny products (GEMM_TINY=1): where reading in place beats packing.
+private func gemmTinyBenchmark() {
     for n in [2, 4, 8, 12, 16, 24, 32, 48, 64] {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n); a.initialize(repeating: 0.5, count: n * n)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n); b.initialize(repeating: 0.25, count: n * n)
