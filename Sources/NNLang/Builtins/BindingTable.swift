@@ -304,6 +304,10 @@ public final class Library {
         registerOutputFunctions()
         registerModuleSupport()
         registerTensorLibrary()
+        registerLayers()
+        registerFunctional()
+        registerOptimizers()
+        registerData()
         // Nested namespaces: torch.nn, torch.nn.functional, torch.optim.
         namespace("torch").members["nn"] = .object(namespace("nn"))
         namespace("torch").members["optim"] = .object(namespace("optim"))
