@@ -308,6 +308,8 @@ public final class Library {
         registerFunctional()
         registerOptimizers()
         registerData()
+        registerTrace()
+        registerGraphTools()
         // Nested namespaces: torch.nn, torch.nn.functional, torch.optim.
         namespace("torch").members["nn"] = .object(namespace("nn"))
         namespace("torch").members["optim"] = .object(namespace("optim"))
