@@ -1,6 +1,7 @@
 /// Benchmark areas: name → function printing a table. Add one line per area file.
 let allBenchmarks: [(String, () -> Void)] = [
     ("GEMM", gemmBenchmark),
+    ("GEMMTiny", gemmTinyBenchmark),
     ("lang", languageBenchmark),
     ("notebook", notebookBenchmark),
     ("NN", runNNBenchmarks),
