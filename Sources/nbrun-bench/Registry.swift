@@ -1,7 +1,6 @@
 /// Benchmark areas: name → function printing a table. Add one line per area file.
 let allBenchmarks: [(String, () -> Void)] = [
     ("GEMM", gemmBenchmark),
-    ("GEMMTiny", gemmTinyBenchmark),
     ("tensor", tensorBenchmarks),
     ("NN", runNNBenchmarks),
     ("lang", languageBenchmark),
