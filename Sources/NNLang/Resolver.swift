@@ -11,6 +11,8 @@ final class Scope {
     let parent: Scope?
     private(set) var slots: [String: Int] = [:]
     private(set) var slotNames: [String] = []
+    /// Set when the scope (or a lambda or comprehension inside it) calls `super()`.
+    var usesSuper = false
 
     init(kind: Kind, parent: Scope?) {
         self.kind = kind
@@ -169,6 +171,9 @@ final class Resolver {
             }
         case .ifStatement(let branches, let elseBody, let loc):
             let resolved = try branches.map { (try resolve($0.0), try resolveBlock($0.1)) }
+            if resolved.count == 1 {
+                return SimpleIfStmt(resolved[0].0, resolved[0].1, elseBody: try elseBody.map(resolveBlock), loc)
+            }
             return IfStmt(resolved, elseBody: try elseBody.map(resolveBlock), loc)
         case .whileLoop(let condition, let body, let elseBody, let loc):
             let c = try resolve(condition)
@@ -250,9 +255,8 @@ final class Resolver {
         let expressionNode = try expression.map(resolve)
         let code = FunctionCode(name: name, qualifiedName: name, signature: signature,
                                 slotCount: functionScope.slotNames.count, slotNames: functionScope.slotNames,
-                                location: loc, isSimple: isSimple)
-        code.body = bodyNodes
-        code.expression = expressionNode
+                                location: loc, isSimple: isSimple, body: bodyNodes, expression: expressionNode,
+                                needsFunction: functionScope.usesSuper)
         return (code, defaults)
     }
 
@@ -280,6 +284,11 @@ final class Resolver {
             return ConditionalNode(try resolve(c), try resolve(t), try resolve(o), loc)
         case .call(let callee, let arguments, let loc):
             if case .name("super", _) = callee, arguments.isEmpty, isUnboundLocally("super") {
+                var s: Scope? = scope
+                while let current = s, current.kind != .module {
+                    current.usesSuper = true
+                    s = current.parent
+                }
                 return SuperNode(loc)
             }
             let args = try arguments.map(resolveArgument)

@@ -51,18 +51,38 @@ final class CallNode: ExprNode {
             if case .positional(let e) = a { simple.append(e) }
         }
         simpleArguments = simple.count == arguments.count ? simple : nil
+        simpleCount = simple.count == arguments.count ? simple.count : -1
+        argument0 = simple.count == arguments.count && simple.count > 0 ? simple[0] : nil
+        argument1 = simple.count == arguments.count && simple.count > 1 ? simple[1] : nil
+        fastCallee = callee
         super.init(location)
     }
+    /// Number of plain positional arguments, or -1 when there are keywords or stars.
+    let simpleCount: Int
+    unowned(unsafe) let argument0: ExprNode?
+    unowned(unsafe) let argument1: ExprNode?
+    unowned(unsafe) let fastCallee: ExprNode
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let c = try callee.eval(f, rt)
-        if let simple = simpleArguments, case .function(let fn) = c, fn.code.isSimple,
-            simple.count == fn.code.signature.names.count {
-            // Evaluate the arguments straight into the callee's slots.
-            let frame = Frame(count: fn.code.slotCount, parent: fn.closure)
-            frame.function = fn
-            for i in 0..<simple.count { frame.slots[i] = try simple[i].eval(f, rt) }
-            do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+        let c = try fastCallee.eval(f, rt)
+        if simpleCount >= 0, case .function(let fn) = c {
+            let code = fn.code
+            if code.isSimple && simpleCount == code.signature.names.count {
+                // Evaluate the arguments straight into the callee's slots.
+                let frame = Frame.make(count: code.slotCount, parent: fn.closure)
+                if code.needsFunction { frame.function = fn }
+                let slots = frame.slots
+                switch simpleCount {
+                case 0: break
+                case 1: slots[0] = try argument0!.eval(f, rt)
+                case 2:
+                    slots[0] = try argument0!.eval(f, rt)
+                    slots[1] = try argument1!.eval(f, rt)
+                default:
+                    for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
+                }
+                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+            }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
@@ -92,8 +112,8 @@ final class MethodCallNode: ExprNode {
         if case .instance(let inst) = o, inst.attribute(name) == nil,
             let method = inst.cls.lookup(name), case .function(let fn) = method {
             if let simple = simpleArguments, fn.code.isSimple, simple.count + 1 == fn.code.signature.names.count {
-                let frame = Frame(count: fn.code.slotCount, parent: fn.closure)
-                frame.function = fn
+                let frame = Frame.make(count: fn.code.slotCount, parent: fn.closure)
+                if fn.code.needsFunction { frame.function = fn }
                 frame.slots[0] = o
                 for i in 0..<simple.count { frame.slots[i + 1] = try simple[i].eval(f, rt) }
                 do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }

@@ -133,9 +133,15 @@ final class UnaryNode: ExprNode {
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp
-    let left: ExprNode, right: ExprNode
+    // The strong references own the children; the unowned(unsafe) copies are what the
+    // hot path reads, so evaluating a child costs no reference counting.
+    private let ownedLeft: ExprNode, ownedRight: ExprNode
+    unowned(unsafe) let left: ExprNode
+    unowned(unsafe) let right: ExprNode
     init(_ op: BinaryOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
+        self.ownedLeft = left
+        self.ownedRight = right
         self.left = left
         self.right = right
         super.init(location)
@@ -165,9 +171,13 @@ final class BinaryNode: ExprNode {
 /// One comparison `a < b` (the common case, with an int fast path).
 final class CompareNode: ExprNode {
     let op: CompareOp
-    let left: ExprNode, right: ExprNode
+    private let ownedLeft: ExprNode, ownedRight: ExprNode
+    unowned(unsafe) let left: ExprNode
+    unowned(unsafe) let right: ExprNode
     init(_ op: CompareOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
+        self.ownedLeft = left
+        self.ownedRight = right
         self.left = left
         self.right = right
         super.init(location)
@@ -272,8 +282,8 @@ final class SliceNode: ExprNode {
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        .object(SliceObject(start: try start?.eval(f, rt) ?? .none, stop: try stop?.eval(f, rt) ?? .none,
-                            step: try step?.eval(f, rt) ?? .none))
+        .object(SliceObject(start: try start?.eval(f, rt) ?? Value.none, stop: try stop?.eval(f, rt) ?? Value.none,
+                            step: try step?.eval(f, rt) ?? Value.none))
     }
 }
 
@@ -415,7 +425,7 @@ final class ComprehensionNode: ExprNode {
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let frame = Frame(count: slotCount, parent: f)
+        let frame = Frame.make(count: slotCount, parent: f)
         if key != nil {
             let d = DictObject()
             try run(0, frame, rt) { k, v in try d.set(k, v) }
@@ -429,7 +439,7 @@ final class ComprehensionNode: ExprNode {
     private func run(_ level: Int, _ frame: Frame, _ rt: Interpreter, _ emit: (Value, Value) throws -> Void) throws {
         if level == clauses.count {
             let v = try element.eval(frame, rt)
-            let k = try key?.eval(frame, rt) ?? .none
+            let k = try key?.eval(frame, rt) ?? Value.none
             do { try emit(k, v) } catch let e as LangError { throw e.located(location) }
             return
         }

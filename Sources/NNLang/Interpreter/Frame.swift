@@ -1,24 +1,41 @@
 /// The local variables of one function call (or class body, or comprehension), in
 /// slots numbered by the resolver. `parent` is the frame the function was defined in,
 /// which is how closures see their enclosing variables.
-final class Frame {
-    let slots: UnsafeMutablePointer<Value>
+struct FrameHeader {
     let count: Int
     let parent: Frame?
-    /// The function running in this frame (for `super()` and error messages).
     var function: FunctionObject?
-    var returnValue: Value = .none
+    var returnValue: Value
+}
 
-    init(count: Int, parent: Frame?) {
-        self.count = count
-        self.parent = parent
-        slots = UnsafeMutablePointer<Value>.allocate(capacity: max(count, 1))
-        slots.initialize(repeating: .undefined, count: max(count, 1))
+/// One allocation per call: the header and the slots are tail-allocated together.
+final class Frame: ManagedBuffer<FrameHeader, Value> {
+    static func make(count: Int, parent: Frame?) -> Frame {
+        let buffer = Frame.create(minimumCapacity: max(count, 1)) { _ in
+            FrameHeader(count: max(count, 1), parent: parent, function: nil, returnValue: .none)
+        }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .undefined, count: max(count, 1)) }
+        return frame
     }
 
     deinit {
-        slots.deinitialize(count: max(count, 1))
-        slots.deallocate()
+        withUnsafeMutablePointers { header, elements in
+            _ = elements.deinitialize(count: header.pointee.count)
+        }
+    }
+
+    @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
+    @inline(__always) var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
+    @inline(__always) var parent: Frame? { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+    /// The function running in this frame (for `super()`).
+    var function: FunctionObject? {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.function } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.function = newValue } }
+    }
+    @inline(__always) var returnValue: Value {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.returnValue } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.returnValue = newValue } }
     }
 
     @inline(__always)
@@ -32,16 +49,31 @@ final class Frame {
 /// The global scope shared by all cells of a notebook: one slot per name, so that a
 /// global access is an array index, not a dictionary lookup.
 final class Globals {
+    /// Global slots live in one fixed allocation so that an access is a pointer index
+    /// (no copy-on-write or exclusivity checks in loops).
+    static let capacity = 1 << 16
     private(set) var names: [String] = []
     private var indexByName: [String: Int] = [:]
-    var values: ContiguousArray<Value> = []
+    let values: UnsafeMutablePointer<Value>
 
+    init() {
+        values = UnsafeMutablePointer<Value>.allocate(capacity: Globals.capacity)
+    }
+
+    deinit {
+        values.deinitialize(count: names.count)
+        values.deallocate()
+    }
+
+    /// The slot of a global name, created on first use. Beyond `capacity` names, the
+    /// last slot is shared (a program with 65,536 distinct global names is not a notebook).
     func slot(for name: String) -> Int {
         if let i = indexByName[name] { return i }
+        guard names.count < Globals.capacity else { return Globals.capacity - 1 }
         let i = names.count
         names.append(name)
         indexByName[name] = i
-        values.append(.undefined)
+        (values + i).initialize(to: .undefined)
         return i
     }
 
@@ -58,6 +90,11 @@ final class Globals {
     /// Names that currently hold a value (for "did you mean").
     var definedNames: [String] {
         names.indices.compactMap { if case .undefined = values[$0] { return nil } else { return names[$0] } }
+    }
+
+    /// Drops every value (breaks reference cycles through closures when a session ends).
+    func clear() {
+        for i in names.indices { values[i] = .undefined }
     }
 }
 
@@ -160,9 +197,13 @@ final class FunctionCode {
     var qualifiedName: String
     let signature: Signature
     let slotCount: Int
-    var body: [StmtNode] = []
+    let body: [StmtNode]
     /// A lambda's expression (its body is `return expression`).
-    var expression: ExprNode?
+    let expression: ExprNode?
+    /// Whether the frame must record its function (for zero-argument `super()`).
+    let needsFunction: Bool
+    /// The body when it is one statement (saves iterating an array per call).
+    unowned(unsafe) let singleStatement: StmtNode?
     /// Names of the slots, for error messages.
     var slotNames: [String]
     let location: SourceLocation
@@ -170,7 +211,11 @@ final class FunctionCode {
     let isSimple: Bool
 
     init(name: String, qualifiedName: String, signature: Signature, slotCount: Int, slotNames: [String],
-         location: SourceLocation, isSimple: Bool) {
+         location: SourceLocation, isSimple: Bool, body: [StmtNode], expression: ExprNode?, needsFunction: Bool) {
+        self.body = body
+        self.expression = expression
+        self.needsFunction = needsFunction
+        self.singleStatement = body.count == 1 ? body[0] : nil
         self.name = name
         self.qualifiedName = qualifiedName
         self.signature = signature

@@ -1,4 +1,6 @@
+import Autograd
 import Foundation
+import Tensor
 
 /// The evaluator's state for one notebook: the global scope, the library bindings,
 /// the outputs of the running cell and the limits. Owned by a `Session`.
@@ -12,14 +14,21 @@ public final class Interpreter {
 
     // Limits.
     static let maxCallDepth = 1000
-    var callDepth = 0
+    @exclusivity(unchecked) var callDepth = 0
     /// Monotonic deadline of the running cell, in nanoseconds (0 = none).
     var deadline: UInt64 = 0
     /// Ticks left before the clock is read again; keeps the deadline check cheap.
-    private var ticksUntilClockCheck = 0
+    @exclusivity(unchecked) private var ticksUntilClockCheck = 0
+
+    /// The session's random generator (seeded with 0; `manual_seed` reseeds it).
+    let generator = Generator(seed: 0)
+    /// `set_printoptions(…)` state for tensor printing.
+    var printOptions = PrintOptions()
+    /// One wrapper per library module, so that `model.l1 is model.l1`.
+    var moduleWrappers: [ObjectIdentifier: NativeObject] = [:]
 
     /// A frame with no slots, the "current frame" of code at cell level.
-    let moduleFrame = Frame(count: 0, parent: nil)
+    let moduleFrame = Frame.make(count: 0, parent: nil)
 
     init(session: Session, library: Library) {
         self.session = session
@@ -98,8 +107,8 @@ public final class Interpreter {
 
     func callFunction(_ fn: FunctionObject, _ args: [Value], _ kwargs: [(String, Value)], implicitSelf: Bool = false) throws -> Value {
         let code = fn.code
-        let frame = Frame(count: code.slotCount, parent: fn.closure)
-        frame.function = fn
+        let frame = Frame.make(count: code.slotCount, parent: fn.closure)
+        if code.needsFunction { frame.function = fn }
         if code.isSimple && kwargs.isEmpty && args.count == code.signature.names.count {
             for i in 0..<args.count { frame.slots[i] = args[i] }
         } else {
@@ -117,6 +126,9 @@ public final class Interpreter {
         let code = fn.code
         if let expression = code.expression {
             return try expression.eval(frame, self)
+        }
+        if let single = code.singleStatement {
+            return try single.exec(frame, self) == .returned ? frame.returnValue : .none
         }
         for statement in code.body {
             if try statement.exec(frame, self) == .returned { return frame.returnValue }

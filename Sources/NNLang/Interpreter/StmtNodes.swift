@@ -255,6 +255,36 @@ final class AugmentedAssignStmt: StmtNode {
     }
 }
 
+/// `if c: … [else: …]` — the common one-branch form, without iterating branch tuples.
+final class SimpleIfStmt: StmtNode {
+    private let ownedCondition: ExprNode
+    unowned(unsafe) let condition: ExprNode
+    let body: [StmtNode]
+    unowned(unsafe) let single: StmtNode?
+    let elseBody: [StmtNode]?
+    unowned(unsafe) let elseSingle: StmtNode?
+    init(_ condition: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
+        self.ownedCondition = condition
+        self.condition = condition
+        self.body = body
+        self.single = body.count == 1 ? body[0] : nil
+        self.elseBody = elseBody
+        self.elseSingle = elseBody?.count == 1 ? elseBody?[0] : nil
+        super.init(location)
+    }
+    override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
+        let c = try condition.eval(f, rt)
+        let truth: Bool
+        if case .bool(let b) = c { truth = b } else {
+            do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
+        }
+        if truth { return try single?.exec(f, rt) ?? execBlock(body, f, rt) }
+        if let s = elseSingle { return try s.exec(f, rt) }
+        if let elseBody = elseBody { return try execBlock(elseBody, f, rt) }
+        return .normal
+    }
+}
+
 final class IfStmt: StmtNode {
     let branches: [(ExprNode, [StmtNode])]
     let elseBody: [StmtNode]?
@@ -280,10 +310,12 @@ final class IfStmt: StmtNode {
 final class WhileStmt: StmtNode {
     let condition: ExprNode
     let body: [StmtNode]
+    let single: StmtNode?
     let elseBody: [StmtNode]?
     init(_ condition: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
         self.condition = condition
         self.body = body
+        self.single = body.count == 1 ? body[0] : nil
         self.elseBody = elseBody
         super.init(location)
     }
@@ -296,7 +328,7 @@ final class WhileStmt: StmtNode {
                 do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
             }
             if !truth { break }
-            let flow = try execBlock(body, f, rt)
+            let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
             if flow == .breakLoop { return .normal }
             if flow == .returned { return flow }
         }
@@ -309,11 +341,13 @@ final class ForStmt: StmtNode {
     let target: TargetNode
     let iterable: ExprNode
     let body: [StmtNode]
+    let single: StmtNode?
     let elseBody: [StmtNode]?
     init(_ target: TargetNode, _ iterable: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
         self.target = target
         self.iterable = iterable
         self.body = body
+        self.single = body.count == 1 ? body[0] : nil
         self.elseBody = elseBody
         super.init(location)
     }
@@ -326,7 +360,7 @@ final class ForStmt: StmtNode {
             while step > 0 ? i < stop : i > stop {
                 try rt.tick()
                 try target.assign(.int(i), f, rt)
-                let flow = try execBlock(body, f, rt)
+                let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
                 if flow == .breakLoop { return .normal }
                 if flow == .returned { return flow }
                 i += step
@@ -337,7 +371,7 @@ final class ForStmt: StmtNode {
             while let item = try iterator.next() {
                 try rt.tick()
                 try target.assign(item, f, rt)
-                let flow = try execBlock(body, f, rt)
+                let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
                 if flow == .breakLoop { return .normal }
                 if flow == .returned { return flow }
             }
@@ -348,13 +382,15 @@ final class ForStmt: StmtNode {
 }
 
 final class ReturnStmt: StmtNode {
-    let value: ExprNode?
+    private let ownedValue: ExprNode?
+    unowned(unsafe) let value: ExprNode?
     init(_ value: ExprNode?, _ location: SourceLocation) {
+        self.ownedValue = value
         self.value = value
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        f.returnValue = try value?.eval(f, rt) ?? .none
+        f.returnValue = try value?.eval(f, rt) ?? Value.none
         return .returned
     }
 }
@@ -426,7 +462,7 @@ final class ClassDefStmt: StmtNode {
 
     private func finish(_ baseClass: ClassObject?, _ f: Frame, _ rt: Interpreter) throws -> Flow {
         let cls = ClassObject(name: name, base: baseClass)
-        let frame = Frame(count: slotNames.count, parent: f)
+        let frame = Frame.make(count: slotNames.count, parent: f)
         _ = try execBlock(body, frame, rt)
         for (i, slotName) in slotNames.enumerated() {
             let v = frame.slots[i]
