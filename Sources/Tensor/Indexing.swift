@@ -52,20 +52,22 @@ extension NDArray {
         }
         if ellipses > 1 { throw TensorError("an index can only have a single ellipsis ('...')") }
         if consumed > ndim { throw TensorError("too many indices for tensor of dimension \(ndim)") }
-        var expanded: [IndexItem] = []
+        // Dimensions not named by the subscript get implicit full slices (which, unlike a
+        // written `:`, do not count as a slicing op for the grad_fn name).
+        var expanded: [(item: IndexItem, written: Bool)] = []
         for item in items {
             if case .ellipsis = item {
-                expanded.append(contentsOf: [IndexItem](repeating: .all, count: ndim - consumed))
+                expanded.append(contentsOf: [(IndexItem, Bool)](repeating: (.all, false), count: ndim - consumed))
             } else {
-                expanded.append(item)
+                expanded.append((item, true))
             }
         }
-        if ellipses == 0 { expanded.append(contentsOf: [IndexItem](repeating: .all, count: ndim - consumed)) }
+        if ellipses == 0 { expanded.append(contentsOf: [(IndexItem, Bool)](repeating: (.all, false), count: ndim - consumed)) }
 
         var v = self, dim = 0
         var advanced: [(dim: Int, index: NDArray)] = []
         var name = "AliasBackward0"
-        for item in expanded {
+        for (item, written) in expanded {
             switch item {
             case .int(let i):
                 v = try v.select(dim: dim, index: i)
@@ -73,9 +75,8 @@ extension NDArray {
             case .slice(let start, let end, let step):
                 let st = step ?? 1
                 if st <= 0 { throw TensorError("step must be greater than zero") }
-                let before = v
                 v = try v.slice(dim: dim, start: start, end: end, step: st)
-                if v.shape != before.shape || v.strides != before.strides { name = "SliceBackward0" }
+                if written { name = "SliceBackward0" }
                 dim += 1
             case .newAxis:
                 v = try v.unsqueezed(dim)
