@@ -1,3 +1,4 @@
 /// Benchmark areas: name → function printing a table. Add one line per area file.
 let allBenchmarks: [(String, () -> Void)] = [
+    ("GEMM", gemmBenchmark),
 ]

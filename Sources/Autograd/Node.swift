@@ -1,0 +1,133 @@
+import Tensor
+
+/// One differentiable primitive: its forward computation and, next to it, its pullback
+/// (vector-Jacobian product). The engine sums broadcast axes of the returned gradients away
+/// and casts them to each input's dtype, so pullbacks may return broadcast-shaped gradients.
+///
+/// ```swift
+/// static let mul = Primitive("MulBackward0", saves: .inputs) { x in
+///     try x[0].mul(x[1])
+/// } pullback: { g, ctx in
+///     [try g * ctx.inputs[1], try g * ctx.inputs[0]]
+/// }
+/// ```
+public struct Primitive {
+    /// What the pullback reads, so in-place changes to it can be detected.
+    public struct Saves: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let inputs = Saves(rawValue: 1)
+        public static let output = Saves(rawValue: 2)
+        public static let nothing: Saves = []
+    }
+
+    /// The `grad_fn` name PyTorch prints, e.g. `MulBackward0`.
+    public let name: String
+    public let saves: Saves
+    public let forward: ([NDArray]) throws -> NDArray
+    public let pullback: (Tensor, PullbackContext) throws -> [Tensor?]
+
+    public init(_ name: String, saves: Saves = .nothing,
+                forward: @escaping ([NDArray]) throws -> NDArray,
+                pullback: @escaping (Tensor, PullbackContext) throws -> [Tensor?]) {
+        self.name = name
+        self.saves = saves
+        self.forward = forward
+        self.pullback = pullback
+    }
+}
+
+/// What a pullback sees: the inputs of the forward call, the output (when saved), and
+/// which inputs need a gradient (others may be skipped by returning nil).
+public struct PullbackContext {
+    public let inputs: [Tensor]
+    let savedOutput: Tensor?
+    public let needsGrad: [Bool]
+    /// The forward output; only for primitives that save it.
+    public var output: Tensor {
+        guard let o = savedOutput else { preconditionFailure("primitive did not declare .output in saves") }
+        return o
+    }
+}
+
+/// A recorded application of a primitive: the graph's node for one output tensor.
+/// It holds its inputs (never its output tensor object), so graphs have no reference cycles.
+public final class Node {
+    public let primitive: Primitive
+    /// The `grad_fn` name, e.g. `MulBackward0`.
+    public var name: String { primitive.name }
+    let inputs: [Tensor]
+    private var savedOutputData: NDArray?
+    private let inputVersions: [Int]
+    private let outputVersion: Int
+    /// Set once backward ran without `retainGraph`.
+    var released = false
+
+    init(primitive: Primitive, inputs: [Tensor], output: NDArray) {
+        self.primitive = primitive
+        self.inputs = inputs
+        if primitive.saves.contains(.inputs) {
+            inputVersions = inputs.map { $0.data.storage.version }
+        } else {
+            inputVersions = []
+        }
+        if primitive.saves.contains(.output) {
+            savedOutputData = output
+            outputVersion = output.storage.version
+        } else {
+            outputVersion = 0
+        }
+    }
+
+    /// The inputs this node feeds gradients to (those requiring grad).
+    public var next: [Tensor] { inputs.filter { $0.requiresGrad } }
+
+    func release() {
+        released = true
+        savedOutputData = nil
+    }
+
+    /// Runs the pullback after checking that saved tensors are intact.
+    func callPullback(_ grad: Tensor) throws -> [Tensor?] {
+        if released {
+            throw TensorError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+        }
+        for (i, v) in inputVersions.enumerated() where inputs[i].data.storage.version != v {
+            throw modifiedError(inputs[i].data, outputOf: inputs[i].gradFn?.name, version: inputs[i].data.storage.version, expected: v)
+        }
+        var output: Tensor?
+        if let saved = savedOutputData {
+            if saved.storage.version != outputVersion {
+                throw modifiedError(saved, outputOf: name, version: saved.storage.version, expected: outputVersion)
+            }
+            output = Tensor(data: saved, gradFn: self)
+        }
+        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: inputs.map { $0.requiresGrad })
+        return try primitive.pullback(grad, ctx)
+    }
+
+    private func modifiedError(_ a: NDArray, outputOf: String?, version: Int, expected: Int) -> TensorError {
+        let typeName: String
+        switch a.dtype {
+        case .float32: typeName = "torch.FloatTensor"
+        case .float64: typeName = "torch.DoubleTensor"
+        case .int64: typeName = "torch.LongTensor"
+        case .bool: typeName = "torch.BoolTensor"
+        }
+        let origin = outputOf.map { ", which is output 0 of \($0)," } ?? ""
+        return TensorError("one of the variables needed for gradient computation has been modified by an inplace operation: [\(typeName) \(shapeString(a.shape))]\(origin) is at version \(version); expected version \(expected) instead.")
+    }
+}
+
+extension Tensor {
+    /// Applies a primitive, recording a node when grad mode is on and an input requires grad.
+    public static func apply(_ p: Primitive, _ inputs: [Tensor]) throws -> Tensor {
+        let out = try p.forward(inputs.map { $0.data })
+        if GradMode.isEnabled && out.dtype.isFloatingPoint {
+            for t in inputs where t.requiresGrad {
+                return Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
+            }
+        }
+        return Tensor(data: out, gradFn: nil)
+    }
+}

@@ -1,0 +1,50 @@
+import NNLang
+
+/// An error in a notebook, located in the Markdown file, printed the way compilers do:
+///
+/// ```text
+/// mlp.md:12:5: error: name 'x' is not defined
+///     y = x + 1
+///         ^
+/// ```
+public struct NotebookDiagnostic: Error, Equatable, Sendable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    /// The Markdown line the diagnostic points at (empty when there is none).
+    public var sourceLine: String
+
+    public init(path: String, line: Int, column: Int, message: String, sourceLine: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    /// `path:line:col: error: message`, then the source line and a caret under the column.
+    public var formatted: String {
+        var text = "\(path):\(line):\(column): error: \(message)\n"
+        guard !sourceLine.isEmpty else { return text }
+        text += sourceLine + "\n"
+        // Keep tabs so the caret lines up under the same column on any terminal.
+        let padding = sourceLine.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }
+        text += padding.joined() + "^\n"
+        return text
+    }
+}
+
+/// Why a notebook could not be rendered at all (exit status 2): unreadable, or invalid
+/// Markdown for nbrun (an unclosed `nn` fence, a bad cell option, bad front matter).
+public struct InvalidNotebook: Error, Sendable {
+    public var diagnostics: [NotebookDiagnostic]
+    public init(_ diagnostics: [NotebookDiagnostic]) { self.diagnostics = diagnostics }
+}
+
+/// A location error found while reading a notebook, before the file's path is known to it.
+struct LocatedError: Error {
+    var line: Int
+    var column: Int
+    var message: String
+}

@@ -1,0 +1,129 @@
+import Foundation
+import NNLang
+
+/// Settings of one `nbrun` render.
+public struct RunSettings: Sendable {
+    public var mode: RenderMode = .handout
+    /// The per-cell time limit when a cell sets no `timeout=`.
+    public var defaultTimeout: Double = 60
+    /// Run the cells after an unexpected error too.
+    public var keepGoing = false
+    /// `-P name=value` parameters (they override the front matter's `params:`).
+    public var parameters: [(name: String, value: String)] = []
+    public init() {}
+}
+
+/// Hooks for progress display; all optional. Called on the thread running the notebook.
+public struct RunObserver {
+    public var cellStarted: ((_ index: Int, _ total: Int, _ label: String) -> Void)?
+    public var cellFinished: ((_ index: Int, _ total: Int, _ label: String, _ seconds: Double) -> Void)?
+    public var progress: ((ProgressEvent) -> Void)?
+    public init() {}
+}
+
+/// A rendered notebook and what went wrong while running it.
+public struct NotebookRun: Sendable {
+    /// The rendered Markdown.
+    public var rendered: [UInt8]
+    /// 0-based line ranges of `rendered` that `--check` does not compare (`check=false` regions).
+    public var uncheckedLines: [Range<Int>]
+    /// Unexpected cell errors (exit status 1), located in the Markdown file.
+    public var diagnostics: [NotebookDiagnostic]
+    public var failed: Bool { !diagnostics.isEmpty }
+}
+
+/// Reads, runs and renders notebooks: the notebook layer's entry point.
+///
+/// ```swift
+/// let notebook = try NotebookRunner.parse(bytes, path: "mlp.md")
+/// let run = try NotebookRunner.run(notebook, path: "mlp.md", settings: RunSettings())
+/// try AtomicFile.write(run.rendered, to: "mlp.out.md")
+/// ```
+public enum NotebookRunner {
+    /// Finds cells, options and parameters; an invalid notebook throws `InvalidNotebook`.
+    public static func parse(_ bytes: [UInt8], path: String) throws -> ParsedNotebook {
+        let source = MarkdownSource(bytes: bytes)
+        do {
+            let parameters = try Parameters.fromFrontMatter(source)
+            let cells = try CellFinder.findCells(in: source)
+            return ParsedNotebook(source: source, cells: cells, parameters: parameters)
+        } catch let error as LocatedError {
+            throw InvalidNotebook([
+                NotebookDiagnostic(
+                    path: path, line: error.line, column: error.column, message: error.message,
+                    sourceLine: source.lineText(error.line))
+            ])
+        }
+    }
+
+    /// Runs the cells in one new `Session` and renders the notebook. Stops at the first
+    /// unexpected error unless `settings.keepGoing`; later cells then get no outputs.
+    public static func run(
+        _ notebook: ParsedNotebook, path: String, settings: RunSettings, observer: RunObserver = RunObserver(),
+        executor makeExecutor: CellExecutorFactory = { try Session(options: $0) }
+    ) throws -> NotebookRun {
+        var sessionOptions = SessionOptions(notebookDirectory: directory(of: path))
+        sessionOptions.cellTimeout = settings.defaultTimeout
+        sessionOptions.parameters = Parameters.merged(notebook.parameters, overrides: settings.parameters)
+        let session: CellExecutor
+        do {
+            session = try makeExecutor(sessionOptions)
+        } catch {
+            throw InvalidNotebook([
+                NotebookDiagnostic(
+                    path: path, line: 1, column: 1, message: "cannot start the notebook: \(error)", sourceLine: "")
+            ])
+        }
+        session.progressHandler = observer.progress
+
+        let fileName = (path as NSString).lastPathComponent
+        var renderings: [CellRendering?] = Array(repeating: nil, count: notebook.cells.count)
+        var diagnostics: [NotebookDiagnostic] = []
+        var stopped = false
+        for cell in notebook.cells where cell.options.eval && !stopped {
+            if let seed = cell.options.seed { session.manualSeed(seed) }
+            observer.cellStarted?(cell.index, notebook.cells.count, cell.label)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = session.run(
+                CellSource(
+                    code: cell.source.code, fileLines: cell.source.fileLines,
+                    columnOffsets: cell.source.columnOffsets, name: cell.label),
+                timeout: cell.options.timeout ?? settings.defaultTimeout)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            observer.cellFinished?(cell.index, notebook.cells.count, cell.label, seconds)
+
+            var shownError: Diagnostic?
+            var unexpected: Diagnostic?
+            if let error = result.error {
+                shownError = located(error, in: cell)
+                if !cell.options.error { unexpected = shownError }
+            } else if cell.options.error {
+                shownError = Diagnostic(
+                    line: cell.openingLine, column: 1,
+                    message: "\(cell.label) was expected to fail (error=true) but ran without an error")
+                unexpected = shownError
+            }
+            if let unexpected {
+                diagnostics.append(
+                    NotebookDiagnostic(
+                        path: path, line: unexpected.line, column: unexpected.column,
+                        message: unexpected.message, sourceLine: notebook.source.lineText(unexpected.line)))
+                stopped = !settings.keepGoing
+            }
+            renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError)
+        }
+        let spliced = RegionSplicer.splice(notebook, renderings: renderings, mode: settings.mode, fileName: fileName)
+        return NotebookRun(rendered: spliced.bytes, uncheckedLines: spliced.uncheckedLines, diagnostics: diagnostics)
+    }
+
+    /// A diagnostic without a usable position points at the cell's opening fence.
+    private static func located(_ error: Diagnostic, in cell: NotebookCell) -> Diagnostic {
+        guard error.line >= 1 else { return Diagnostic(line: cell.openingLine, column: 1, message: error.message) }
+        return Diagnostic(line: error.line, column: max(1, error.column), message: error.message)
+    }
+
+    private static func directory(of path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        return absolute.deletingLastPathComponent().path
+    }
+}

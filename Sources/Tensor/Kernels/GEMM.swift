@@ -1,0 +1,99 @@
+// Public GEMM entry points: C (+)= op(A)·op(B) on raw row-major pointers, float32 and
+// float64, reproducible to the bit whatever the thread count and x86-64 CPU.
+
+/// Below this many multiply-adds (m·n·k), the plain row loop beats packing.
+let gemmSmallWorkLimit = 24 * 24 * 24
+/// Below this many multiply-adds per thread, starting a thread costs more than it saves.
+let gemmMinimumWorkPerThread = 96 * 96 * 96
+
+/// Single-precision matrix product `C = op(A)·op(B)` (or `C += …` when `accumulate`), all
+/// row-major: op(A) is m×k, op(B) is k×n, C is m×n.
+///
+/// `op(A)` is A, or Aᵀ when `transA` (then A is stored k×m with leading dimension `lda`);
+/// likewise for B. Cache-blocked over packed panels with a 6×16 SIMD register tile; uses up
+/// to `threads` threads by splitting C, never K, so the result has the same bits for every
+/// thread count. Multiply and add are never fused, so the bits are also the same on every
+/// x86-64 CPU. `C` must not overlap A or B.
+///
+/// ```swift
+/// // 2×3 times 3×2, C = A·B
+/// gemm(transA: false, transB: false, m: 2, n: 2, k: 3,
+///      a: a, lda: 3, b: b, ldb: 2, c: c, ldc: 2, accumulate: false)
+/// ```
+public func gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+    threads: Int = KernelThreads.available
+) {
+    gemmDispatch(
+        m: m, n: n, k: k,
+        a: GEMMOperand(base: a, ld: lda, transposed: transA),
+        b: GEMMOperand(base: b, ld: ldb, transposed: transB),
+        c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+}
+
+/// Double-precision matrix product `C = op(A)·op(B)` (or `C += …` when `accumulate`); see the
+/// `Float` overload. The register tile is 6×8 `SIMD8<Double>`.
+public func gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+    c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+    threads: Int = KernelThreads.available
+) {
+    gemmDispatch(
+        m: m, n: n, k: k,
+        a: GEMMOperand(base: a, ld: lda, transposed: transA),
+        b: GEMMOperand(base: b, ld: ldb, transposed: transB),
+        c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+}
+
+/// Threads worth using for an m×n×k product when `requested` are allowed.
+func gemmThreadCount(m: Int, n: Int, k: Int, requested: Int) -> Int {
+    let work = m * n * k
+    let byWork = max(1, work / gemmMinimumWorkPerThread)
+    return max(1, min(requested, byWork))
+}
+
+func gemmDispatch<T: GEMMScalar>(
+    m: Int, n: Int, k: Int, a: GEMMOperand<T>, b: GEMMOperand<T>,
+    c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool, threads: Int
+) {
+    if m <= 0 || n <= 0 { return }
+    if k <= 0 {
+        if !accumulate {
+            for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+        }
+        return
+    }
+    if m * n * k <= gemmSmallWorkLimit {
+        gemmSmall(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        return
+    }
+    let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
+    if parts == 1 {
+        gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        return
+    }
+    // Split the output along its longer side, in whole micro-tiles.
+    let splitColumns = n >= m
+    let unit = splitColumns ? T.microColumns : T.microRows
+    let extent = splitColumns ? n : m
+    let units = (extent + unit - 1) / unit
+    let cAddress = UInt(bitPattern: c)
+    parallelFor(count: parts) { part in
+        let firstUnit = units * part / parts, endUnit = units * (part + 1) / parts
+        let start = firstUnit * unit, end = min(extent, endUnit * unit)
+        if start >= end { return }
+        let cPart = UnsafeMutablePointer<T>(bitPattern: cAddress)!
+        if splitColumns {
+            gemmBlocked(
+                m: m, n: end - start, k: k, a: a, b: b.offset(row: 0, col: start),
+                c: cPart + start, ldc: ldc, accumulate: accumulate)
+        } else {
+            gemmBlocked(
+                m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
+                c: cPart + start * ldc, ldc: ldc, accumulate: accumulate)
+        }
+    }
+}

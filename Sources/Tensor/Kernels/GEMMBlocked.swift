@@ -1,0 +1,90 @@
+// The single-threaded, cache-blocked GEMM over packed panels (the loop nest of Goto & van
+// de Geijn, "Anatomy of High-Performance Matrix Multiplication", 2008, as in BLIS):
+//   for each column block of B (jc), for each depth block (pc): pack B;
+//     for each row block of A (ic): pack A;
+//       for each micro-column (jr), for each micro-row (ir): micro-kernel.
+// Every element of C gets, per depth block in increasing order, one partial sum
+// accumulated from zero in increasing k, added to C (or stored, for the first block when
+// not accumulating). That order depends only on `T.depthBlock`, never on how the output
+// was split among threads.
+
+/// Scratch space for one thread's packed panels, 64-byte aligned.
+struct GEMMPackBuffers<T: GEMMScalar> {
+    let packedA: UnsafeMutablePointer<T>
+    let packedB: UnsafeMutablePointer<T>
+    let edgeTile: UnsafeMutablePointer<T>
+    private let raw: UnsafeMutableRawPointer
+
+    init(rows: Int, depth: Int, columns: Int) {
+        let mr = T.microRows, nr = T.microColumns
+        let kc = min(T.depthBlock, depth)
+        let mc = min(T.rowBlock, (rows + mr - 1) / mr * mr)
+        let nc = min(T.columnBlock, (columns + nr - 1) / nr * nr)
+        func rounded(_ count: Int) -> Int { (count * MemoryLayout<T>.stride + 63) / 64 * 64 }
+        let aBytes = rounded(mc * kc), bBytes = rounded(nc * kc), tileBytes = rounded(mr * nr)
+        raw = UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes + tileBytes, alignment: 64)
+        packedA = raw.bindMemory(to: T.self, capacity: mc * kc)
+        packedB = (raw + aBytes).bindMemory(to: T.self, capacity: nc * kc)
+        edgeTile = (raw + aBytes + bBytes).bindMemory(to: T.self, capacity: mr * nr)
+    }
+
+    func deallocate() { raw.deallocate() }
+}
+
+/// C[0..<m, 0..<n] (+)= op(A)·op(B) on one thread, through packed panels.
+func gemmBlocked<T: GEMMScalar>(
+    m: Int, n: Int, k: Int, a: GEMMOperand<T>, b: GEMMOperand<T>,
+    c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
+) {
+    let mr = T.microRows, nr = T.microColumns
+    let buffers = GEMMPackBuffers<T>(rows: m, depth: k, columns: n)
+    defer { buffers.deallocate() }
+
+    var jc = 0
+    while jc < n {
+        let nc = min(T.columnBlock, n - jc)
+        var pc = 0
+        while pc < k {
+            let kc = min(T.depthBlock, k - pc)
+            let addToC = accumulate || pc > 0
+            packB(b.offset(row: pc, col: jc), depth: kc, columns: nc, into: buffers.packedB)
+            var ic = 0
+            while ic < m {
+                let mc = min(T.rowBlock, m - ic)
+                packA(a.offset(row: ic, col: pc), rows: mc, depth: kc, into: buffers.packedA)
+                var jr = 0
+                while jr < nc {
+                    let liveColumns = min(nr, nc - jr)
+                    let bSliver = UnsafePointer(buffers.packedB + jr * kc)
+                    var ir = 0
+                    while ir < mc {
+                        let liveRows = min(mr, mc - ir)
+                        let aSliver = UnsafePointer(buffers.packedA + ir * kc)
+                        let cTile = c + ((ic + ir) * ldc + jc + jr)
+                        if liveRows == mr && liveColumns == nr {
+                            T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                        } else {
+                            // Edge tile: compute the full tile aside, keep the live part.
+                            // Same per-element arithmetic as a full tile.
+                            T.microKernel(depth: kc, a: aSliver, b: bSliver, c: buffers.edgeTile, ldc: nr, addToC: false)
+                            for r in 0..<liveRows {
+                                let row = cTile + r * ldc
+                                let tile = buffers.edgeTile + r * nr
+                                if addToC {
+                                    for col in 0..<liveColumns { row[col] = row[col] + tile[col] }
+                                } else {
+                                    for col in 0..<liveColumns { row[col] = tile[col] }
+                                }
+                            }
+                        }
+                        ir += mr
+                    }
+                    jr += nr
+                }
+                ic += mc
+            }
+            pc += kc
+        }
+        jc += nc
+    }
+}

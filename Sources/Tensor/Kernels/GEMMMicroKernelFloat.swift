@@ -1,0 +1,53 @@
+// The float32 register tile: 6 rows × 16 columns, one SIMD16<Float> accumulator per row.
+// Multiply and add are separate instructions on purpose: an FMA rounds once, a
+// multiply-then-add twice, and only the latter gives the same bits on every x86-64 CPU
+// (and without a target CPU `addingProduct` becomes a library call per lane).
+
+extension Float {
+    @inline(__always)
+    static func loadVector(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func storeVector(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    public static func microKernel(
+        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
+    ) {
+        typealias V = SIMD16<Float>
+        var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+        var pa = a
+        var pb = b
+        for _ in 0..<depth {
+            let bv = loadVector(pb)
+            c0 = c0 + V(repeating: pa[0]) * bv
+            c1 = c1 + V(repeating: pa[1]) * bv
+            c2 = c2 + V(repeating: pa[2]) * bv
+            c3 = c3 + V(repeating: pa[3]) * bv
+            c4 = c4 + V(repeating: pa[4]) * bv
+            c5 = c5 + V(repeating: pa[5]) * bv
+            pa += 6
+            pb += 16
+        }
+        let r1 = c + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc
+        if addToC {
+            storeVector(loadVector(c) + c0, c)
+            storeVector(loadVector(r1) + c1, r1)
+            storeVector(loadVector(r2) + c2, r2)
+            storeVector(loadVector(r3) + c3, r3)
+            storeVector(loadVector(r4) + c4, r4)
+            storeVector(loadVector(r5) + c5, r5)
+        } else {
+            storeVector(c0, c)
+            storeVector(c1, r1)
+            storeVector(c2, r2)
+            storeVector(c3, r3)
+            storeVector(c4, r4)
+            storeVector(c5, r5)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// Packing copies a block of op(A) or op(B) into the order the micro-kernel reads it:
+// slivers of `microRows` rows of A (column after column) and of `microColumns` columns
+// of B (row after row), zero-padded at the edges so the micro-kernel never branches.
+
+/// Packs rows `0..<rows`, columns `0..<depth` of `a` into slivers of `T.microRows` rows.
+@inline(__always)
+func packA<T: GEMMScalar>(_ a: GEMMOperand<T>, rows: Int, depth: Int, into dest: UnsafeMutablePointer<T>) {
+    let mr = T.microRows
+    var sliverStart = 0
+    while sliverStart < rows {
+        let live = min(mr, rows - sliverStart)
+        let dst = dest + sliverStart * depth
+        if a.transposed {
+            // Element (i, p) at base[p * ld + i]: MR consecutive values per column p.
+            for p in 0..<depth {
+                let src = a.base + (p * a.ld + sliverStart)
+                let out = dst + p * mr
+                for r in 0..<live { out[r] = src[r] }
+                for r in live..<mr { out[r] = 0 }
+            }
+        } else {
+            for r in 0..<live {
+                let src = a.base + ((sliverStart + r) * a.ld)
+                var out = dst + r
+                for p in 0..<depth {
+                    out.pointee = src[p]
+                    out += mr
+                }
+            }
+            if live < mr {
+                for p in 0..<depth {
+                    for r in live..<mr { dst[p * mr + r] = 0 }
+                }
+            }
+        }
+        sliverStart += mr
+    }
+}
+
+/// Packs rows `0..<depth`, columns `0..<columns` of `b` into slivers of `T.microColumns` columns.
+@inline(__always)
+func packB<T: GEMMScalar>(_ b: GEMMOperand<T>, depth: Int, columns: Int, into dest: UnsafeMutablePointer<T>) {
+    let nr = T.microColumns
+    var sliverStart = 0
+    while sliverStart < columns {
+        let live = min(nr, columns - sliverStart)
+        let dst = dest + sliverStart * depth
+        if b.transposed {
+            // Element (p, j) at base[j * ld + p]: walk each source row contiguously.
+            for c in 0..<live {
+                let src = b.base + ((sliverStart + c) * b.ld)
+                var out = dst + c
+                for p in 0..<depth {
+                    out.pointee = src[p]
+                    out += nr
+                }
+            }
+            if live < nr {
+                for p in 0..<depth {
+                    for c in live..<nr { dst[p * nr + c] = 0 }
+                }
+            }
+        } else {
+            for p in 0..<depth {
+                let src = b.base + (p * b.ld + sliverStart)
+                let out = dst + p * nr
+                if live == nr {
+                    out.update(from: src, count: nr)
+                } else {
+                    for c in 0..<live { out[c] = src[c] }
+                    for c in live..<nr { out[c] = 0 }
+                }
+            }
+        }
+        sliverStart += nr
+    }
+}

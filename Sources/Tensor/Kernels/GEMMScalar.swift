@@ -1,0 +1,42 @@
+/// Element types the GEMM, im2col and reduction kernels work on (`Float`, `Double`).
+///
+/// Each conformance fixes its register tile (`microRows` × `microColumns`), its cache
+/// blocking, and its micro-kernel. The blocking constants never depend on the thread
+/// count, so the summation order of every output element — and hence its bits — is the
+/// same whether one or several threads compute it.
+public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
+    /// Rows of C computed by one micro-kernel call.
+    static var microRows: Int { get }
+    /// Columns of C computed by one micro-kernel call.
+    static var microColumns: Int { get }
+    /// Depth of one packed panel (the K block). Partial sums over one K block are added
+    /// to C in order, block after block.
+    static var depthBlock: Int { get }
+    /// Rows of A packed at once (kept in L2).
+    static var rowBlock: Int { get }
+    /// Columns of B packed at once.
+    static var columnBlock: Int { get }
+
+    /// Computes `microRows` × `microColumns` dot products of length `depth` over packed
+    /// panels, each summed in increasing k from zero with separate multiply and add, then
+    /// stores them into `c` (`c = sum`) or adds them (`c = c + sum`).
+    static func microKernel(
+        depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
+        c: UnsafeMutablePointer<Self>, ldc: Int, addToC: Bool)
+}
+
+extension Float: GEMMScalar {
+    public static var microRows: Int { 6 }
+    public static var microColumns: Int { 16 }
+    public static var depthBlock: Int { 512 }
+    public static var rowBlock: Int { 96 }
+    public static var columnBlock: Int { 4096 }
+}
+
+extension Double: GEMMScalar {
+    public static var microRows: Int { 6 }
+    public static var microColumns: Int { 8 }
+    public static var depthBlock: Int { 256 }
+    public static var rowBlock: Int { 96 }
+    public static var columnBlock: Int { 4096 }
+}

@@ -1,0 +1,138 @@
+/// An n-dimensional array: a view (shape, strides, offset in elements) onto shared
+/// `Storage` of one `DType`. Value semantics for the view, reference semantics for the
+/// elements — as PyTorch tensors without autograd.
+///
+/// ```swift
+/// let a = try NDArray([[1, 2], [3, 4]] as [[Double]])
+/// let b = try a.transposed(0, 1)          // a view, no copy
+/// print(try a.add(b))                     // tensor([[2., 5.], [5., 8.]], ...)
+/// ```
+public struct NDArray {
+    public let storage: Storage
+    public let dtype: DType
+    public let shape: [Int]
+    /// Strides in elements (not bytes).
+    public let strides: [Int]
+    /// Offset of element [0, 0, …] in elements.
+    public let offset: Int
+
+    /// Wraps existing storage. Callers guarantee the view stays within the storage.
+    public init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
+        self.storage = storage
+        self.dtype = dtype
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
+    /// A new contiguous array with uninitialised elements.
+    public static func empty(_ shape: [Int], dtype: DType = .float32) throws -> NDArray {
+        var n = 1
+        for d in shape {
+            if d < 0 { throw TensorError("negative dimension \(d) in shape \(shapeString(shape))") }
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow || m > (1 << 48) { throw TensorError("shape \(shapeString(shape)) is too large") }
+            n = m
+        }
+        let storage = try Storage(byteCount: n * dtype.itemSize)
+        return NDArray(storage: storage, dtype: dtype, shape: shape,
+                       strides: contiguousStrides(shape), offset: 0)
+    }
+
+    /// Number of dimensions.
+    @inline(__always) public var ndim: Int { shape.count }
+    /// Number of elements.
+    public var count: Int { var n = 1; for d in shape { n *= d }; return n }
+    /// Alias of `count`, PyTorch's spelling.
+    public func numel() -> Int { count }
+
+    /// True when the elements are laid out in row-major order without gaps.
+    public var isContiguous: Bool {
+        var expected = 1
+        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+            if strides[d] != expected { return false }
+            expected *= shape[d]
+        }
+        return true
+    }
+
+    /// Typed pointer to element [0, 0, …]. `T` must match `dtype`.
+    @inline(__always) public func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
+        storage.pointer.assumingMemoryBound(to: T.self) + offset
+    }
+
+    /// Normalises a possibly negative dimension index, throwing when out of range.
+    public func normalizedDim(_ dim: Int, op: String = "dim") throws -> Int {
+        try normalizeDim(dim, ndim: ndim, op: op)
+    }
+}
+
+/// Row-major strides for `shape`.
+public func contiguousStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var s = 1
+    for d in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[d] = s
+        s *= max(shape[d], 1)
+    }
+    return strides
+}
+
+/// Maps `dim` in `-ndim..<ndim` to `0..<ndim` (PyTorch allows rank-0 tensors dim 0 / -1).
+public func normalizeDim(_ dim: Int, ndim: Int, op: String = "dim") throws -> Int {
+    let n = max(ndim, 1)
+    if dim < -n || dim >= n {
+        throw TensorError("\(op): dimension out of range (expected to be in range of [\(-n), \(n - 1)], but got \(dim))")
+    }
+    return dim < 0 ? dim + n : dim
+}
+
+/// The broadcast shape of two shapes, NumPy rules.
+public func broadcastShapes(_ a: [Int], _ b: [Int], op: String = "broadcast") throws -> [Int] {
+    if a == b { return a }
+    let n = max(a.count, b.count)
+    var out = [Int](repeating: 1, count: n)
+    for i in 0..<n {
+        let da = i < n - a.count ? 1 : a[i - (n - a.count)]
+        let db = i < n - b.count ? 1 : b[i - (n - b.count)]
+        if da == db || db == 1 { out[i] = da }
+        else if da == 1 { out[i] = db }
+        else {
+            throw TensorError("\(op): shapes \(shapeString(a)) and \(shapeString(b)) cannot be broadcast (\(da) vs \(db) at dimension \(i))")
+        }
+    }
+    return out
+}
+
+extension NDArray {
+    /// Strides that read this array as if it had `target` shape (stride 0 on broadcast axes).
+    /// `target` must be a valid broadcast of `shape`.
+    func broadcastStrides(to target: [Int]) -> [Int] {
+        var out = [Int](repeating: 0, count: target.count)
+        let lead = target.count - shape.count
+        for i in 0..<shape.count where shape[i] != 1 || target[lead + i] == 1 {
+            out[lead + i] = shape[i] == 1 ? 0 : strides[i]
+        }
+        return out
+    }
+
+    /// Element at a multi-index, as Double (for tests and printing).
+    public func value(at index: [Int]) throws -> Double {
+        if index.count != ndim { throw TensorError("index of \(index.count) dims for a tensor of \(ndim) dims") }
+        var off = offset
+        for (i, k) in index.enumerated() {
+            if k < 0 || k >= shape[i] { throw TensorError("index \(k) is out of bounds for dimension \(i) with size \(shape[i])") }
+            off += k * strides[i]
+        }
+        return readDouble(storageOffset: off)
+    }
+
+    @inline(__always) func readDouble(storageOffset off: Int) -> Double {
+        switch dtype {
+        case .float32: return Double(storage.pointer.assumingMemoryBound(to: Float.self)[off])
+        case .float64: return storage.pointer.assumingMemoryBound(to: Double.self)[off]
+        case .int64: return Double(storage.pointer.assumingMemoryBound(to: Int64.self)[off])
+        case .bool: return storage.pointer.assumingMemoryBound(to: Bool.self)[off] ? 1 : 0
+        }
+    }
+}

@@ -1,0 +1,53 @@
+// float32 GEMM throughput: C = A·B for square n×n matrices on 1 and 2 threads.
+// benchmarks/gemm_ref.py runs this binary, parses the table, and prints ratios to
+// NumPy/OpenBLAS and PyTorch measured in the same run.
+import Foundation
+import Tensor
+
+/// Best-of-several wall time of `body`, repeated until each sample lasts ≥ 50 ms.
+private func bestSeconds(_ body: () -> Void) -> Double {
+    body()  // warm-up: page in buffers, grow the allocator
+    var repeats = 1
+    while true {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repeats { body() }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if elapsed >= 0.05 { break }
+        repeats *= 2
+    }
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repeats { body() }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        best = min(best, elapsed / Double(repeats))
+    }
+    return best
+}
+
+func gemmBenchmark() {
+    let sizes = ProcessInfo.processInfo.environment["GEMM_SIZES"].map {
+        $0.split(separator: ",").compactMap { Int($0) }
+    } ?? [64, 128, 256, 512, 1024, 2048]
+    print("| n | 1 thread GFLOPS | 2 threads GFLOPS |")
+    print("|---:|---:|---:|")
+    for n in sizes {
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        for i in 0..<(n * n) {
+            a[i] = Float(i % 17) * 0.01 - 0.08
+            b[i] = Float(i % 13) * 0.01 - 0.06
+        }
+        var row = "| \(n) |"
+        for threads in [1, 2] {
+            let seconds = bestSeconds {
+                gemm(transA: false, transB: false, m: n, n: n, k: n,
+                     a: a, lda: n, b: b, ldb: n, c: c, ldc: n, accumulate: false, threads: threads)
+            }
+            row += String(format: " %.1f |", 2 * Double(n) * Double(n) * Double(n) / seconds / 1e9)
+        }
+        print(row)
+    }
+}

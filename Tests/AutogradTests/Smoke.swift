@@ -1,4 +1,0 @@
-import Testing
-import Autograd
-
-@Test func moduleLinks() { #expect(Bool(true)) }

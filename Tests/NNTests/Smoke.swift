@@ -1,4 +1,0 @@
-import Testing
-import NN
-
-@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-import Tensor
-
-@Test func moduleLinks() { #expect(Bool(true)) }
