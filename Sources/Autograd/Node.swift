@@ -56,7 +56,7 @@ public final class Node {
     public let primitive: Primitive
     /// The `grad_fn` name, e.g. `MulBackward0`.
     public var name: String { primitive.name }
-    let inputs: [Tensor]
+    private(set) var inputs: [Tensor]
     private var savedOutputData: NDArray?
     private let inputVersions: [Int]
     private let outputVersion: Int
@@ -77,6 +77,27 @@ public final class Node {
         } else {
             outputVersion = 0
         }
+    }
+
+    /// Tears long chains down iteratively: Swift would release a 100,000-node chain by
+    /// recursion and overflow the stack. Nodes only this one keeps alive are detached
+    /// from their tensors and released one by one from a worklist.
+    deinit {
+        var pending: [Node] = []
+        Node.detachUniquelyOwned(&inputs, into: &pending)
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) { Node.detachUniquelyOwned(&node.inputs, into: &pending) }
+        }
+    }
+
+    private static func detachUniquelyOwned(_ tensors: inout [Tensor], into pending: inout [Node]) {
+        for i in tensors.indices where isKnownUniquelyReferenced(&tensors[i]) {
+            if let fn = tensors[i].gradFn {
+                tensors[i].gradFn = nil
+                pending.append(fn)
+            }
+        }
+        tensors = []
     }
 
     /// The inputs this node feeds gradients to (those requiring grad).

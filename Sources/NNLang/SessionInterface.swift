@@ -56,3 +56,15 @@ public struct CellResult: Sendable {
         self.error = error
     }
 }
+
+/// A `progress(iterable)` update: `label`, items done, total items (0 when unknown).
+public struct ProgressEvent: Sendable {
+    public var label: String
+    public var done: Int
+    public var total: Int
+    public init(label: String, done: Int, total: Int) {
+        self.label = label
+        self.done = done
+        self.total = total
+    }
+}

@@ -2,9 +2,9 @@
 /// or as Quarto-style `#| key: value` lines at the top of the cell.
 ///
 /// ```swift
-/// var options = CellOptions()
-/// try options.set("echo", "false", line: 3, column: 7)
-/// options.echo   // false
+/// let cell = try NotebookRunner.parse(Array("```nn echo=false\n#| seed: 1\n```\n".utf8), path: "a.md").cells[0]
+/// cell.options.echo   // false
+/// cell.options.seed   // 1
 /// ```
 public struct CellOptions: Equatable, Sendable {
     /// Show the code in the rendered handout.

@@ -10,6 +10,9 @@ public struct RunSettings: Sendable {
     public var keepGoing = false
     /// `-P name=value` parameters (they override the front matter's `params:`).
     public var parameters: [(name: String, value: String)] = []
+    /// The rendered file's name, used in the locations of rendered errors (whose line
+    /// numbers are the rendered file's). Default: the notebook's own file name.
+    public var outputName: String?
     public init() {}
 }
 
@@ -112,7 +115,9 @@ public enum NotebookRunner {
             }
             renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError)
         }
-        let spliced = RegionSplicer.splice(notebook, renderings: renderings, mode: settings.mode, fileName: fileName)
+        let spliced = RegionSplicer.splice(
+            notebook, renderings: renderings, mode: settings.mode,
+            names: LocationNames(source: fileName, output: settings.outputName ?? fileName))
         return NotebookRun(rendered: spliced.bytes, uncheckedLines: spliced.uncheckedLines, diagnostics: diagnostics)
     }
 

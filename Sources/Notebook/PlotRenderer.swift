@@ -38,6 +38,10 @@ enum PlotRenderer {
         var yRange = (points.map(\.y).min()!, points.map(\.y).max()!)
         widenIfFlat(&xRange)
         widenIfFlat(&yRange)
+        guard (xRange.1 - xRange.0).isFinite, (yRange.1 - yRange.0).isFinite else {
+            lines.append("(nothing to plot: the values span more than a Double can hold)")
+            return lines
+        }
 
         let canvas = Canvas(width: width, height: height, braille: spec.braille)
         for (index, points) in series.enumerated() {
@@ -136,9 +140,13 @@ enum PlotRenderer {
         let rough = span / Double(count)
         let magnitude = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
-        let first = Int((range.0 / step - 1e-9).rounded(.up))
-        let last = Int((range.1 / step + 1e-9).rounded(.down))
-        guard first <= last, last - first < 1000 else { return [range.0, range.1] }
+        let firstIndex = (range.0 / step - 1e-9).rounded(.up)
+        let lastIndex = (range.1 / step + 1e-9).rounded(.down)
+        // Far from zero relative to the step, the indices would not fit an Int.
+        guard abs(firstIndex) < 1e15, abs(lastIndex) < 1e15, firstIndex <= lastIndex, lastIndex - firstIndex < 1000
+        else { return [range.0, range.1] }
+        let first = Int(firstIndex)
+        let last = Int(lastIndex)
         return (first...last).map { Double($0) * step }
     }
 

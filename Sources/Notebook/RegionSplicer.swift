@@ -9,6 +9,13 @@ public enum RenderMode: Sendable {
     case inPlace
 }
 
+/// File names for error locations in regions: the rendered file's own name when the code
+/// is shown there (its line numbers are the rendered file's), else the source notebook's.
+struct LocationNames {
+    var source: String
+    var output: String
+}
+
 /// What one cell that ran contributes to the rendered notebook.
 struct CellRendering {
     var outputs: [CellOutput]
@@ -26,7 +33,7 @@ enum RegionSplicer {
     }
 
     static func splice(
-        _ notebook: ParsedNotebook, renderings: [CellRendering?], mode: RenderMode, fileName: String
+        _ notebook: ParsedNotebook, renderings: [CellRendering?], mode: RenderMode, names: LocationNames
     ) -> Result {
         let source = notebook.source
         let eol = source.lineEnding
@@ -70,7 +77,7 @@ enum RegionSplicer {
                 }
                 renderedLineOf[cell.closingLine] = lines.count + 1
             }
-            let body = regionBody(rendering, cell: cell, fileName: fileName, renderedLineOf: renderedLineOf)
+            let body = regionBody(rendering, cell: cell, names: names, renderedLineOf: renderedLineOf)
             if showCode {
                 let closing = source.lines[cell.closingLine - 1]
                 let ending = body == nil ? trailingEnding : (closing.ending.isEmpty ? eol : Array(closing.ending))
@@ -99,12 +106,13 @@ enum RegionSplicer {
     }
 
     private static func regionBody(
-        _ rendering: CellRendering?, cell: NotebookCell, fileName: String, renderedLineOf: [Int: Int]
+        _ rendering: CellRendering?, cell: NotebookCell, names: LocationNames, renderedLineOf: [Int: Int]
     ) -> [String]? {
         guard let rendering, cell.options.include else { return nil }
         let error = rendering.error.map { error in
-            let line = renderedLineOf[error.line] ?? error.line
-            return RenderedError(message: error.message, location: "\(fileName):\(line):\(error.column)")
+            // Code hidden by echo=false is only in the source notebook.
+            let location = renderedLineOf[error.line].map { "\(names.output):\($0)" } ?? "\(names.source):\(error.line)"
+            return RenderedError(message: error.message, location: "\(location):\(error.column)")
         }
         let body = OutputRenderer.lines(outputs: rendering.outputs, error: error)
         return body.isEmpty ? nil : body

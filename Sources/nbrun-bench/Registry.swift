@@ -1,4 +1,6 @@
 /// Benchmark areas: name → function printing a table. Add one line per area file.
 let allBenchmarks: [(String, () -> Void)] = [
     ("GEMM", gemmBenchmark),
+    ("lang", languageBenchmark),
+    ("notebook", notebookBenchmark),
 ]

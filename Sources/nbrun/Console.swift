@@ -32,7 +32,9 @@ final class Console: @unchecked Sendable {
         let name = (path as NSString).lastPathComponent
         let started = DispatchTime.now().uptimeNanoseconds
         var current = ""
+        var cellStarted = started
         observer.cellStarted = { [unowned self] index, total, label in
+            cellStarted = DispatchTime.now().uptimeNanoseconds
             current = "[\(name)] cell \(index + 1)/\(total) \(label)"
             draw(current + " …", force: true)
         }
@@ -41,7 +43,8 @@ final class Console: @unchecked Sendable {
             draw(current + String(format: " %.2fs (total %.1fs)", seconds, total), force: true)
         }
         observer.progress = { [unowned self] event in
-            draw(current + " " + Console.bar(event), force: event.done >= event.total)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - cellStarted) / 1e9
+            draw(current + String(format: " %.1fs ", seconds) + Console.bar(event), force: event.done >= event.total)
         }
         return observer
     }

@@ -27,6 +27,8 @@ struct NotebookJob {
             console.error("\(path): error: the output would overwrite the notebook (use --in-place for that)\n")
             return 2
         }
+        var settings = self.settings
+        if case .file(let outputPath) = target { settings.outputName = (outputPath as NSString).lastPathComponent }
         let run: NotebookRun
         do {
             let notebook = try NotebookRunner.parse(Array(data), path: path)
@@ -64,6 +66,8 @@ struct NotebookJob {
                 break  // nothing changed: leave the file (and its time stamp) alone
             } else {
                 do {
+                    let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent()
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     try AtomicFile.write(run.rendered, to: outputPath)
                 } catch {
                     console.error("\(outputPath): error: cannot write: \(error.localizedDescription)\n")

@@ -13,6 +13,7 @@ struct FixtureTensor {
         self.dtype = dtype
         data = raw.map { v in
             if let b = v as? Bool, dtype == "bool" { return b ? 1 : 0 }
+            if let text = v as? String { return text == "inf" ? .infinity : (text == "-inf" ? -.infinity : .nan) }
             return (v as? NSNumber)?.doubleValue ?? .nan
         }
     }

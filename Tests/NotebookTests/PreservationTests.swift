@@ -163,9 +163,22 @@ struct PreservationTests {
     }
 
     @Test func outputCannotBreakOutOfItsRegion() throws {
-        let rendered = try render("> ```nn\n> write a\\rb\n> print <!-- /nbrun:output -->\n> ```\n").text
+        // A carriage return in output is a line end: the next line still gets the "> " prefix.
+        let rendered = try render("> ```nn\n> write a\\rb\\r\\nc\n> print <!-- /nbrun:output -->\n> ```\n").text
+        #expect(rendered.hasSuffix("> ```text\n> a\n> b\n> c<!-- /nbrun:output -->\n> ```\n> <!-- /nbrun:output -->\n"))
         let again = try render(rendered).text
         #expect(again == rendered)
+    }
+
+    @Test func degenerateFiles() throws {
+        for input in ["", "\u{FEFF}", "\n", "```nn\n```\n", "```nn\n```", "\r\n\r\n", "<!-- nbrun:output -->\n"] {
+            #expect(try render(input).text == input, "\(input.debugDescription)")
+        }
+        // Invalid UTF-8 outside cells is kept byte for byte.
+        let bytes: [UInt8] = [0xFF, 0xFE, 0x0A] + Array("```nn\nprint x\n```\n".utf8) + [0xC3, 0x28, 0x0A]
+        let rendered = try renderBytes(bytes)
+        #expect(rendered.starts(with: [0xFF, 0xFE, 0x0A]))
+        #expect(rendered.suffix(3) == [0xC3, 0x28, 0x0A])
     }
 
     @Test func regionsInListsAndQuotesAreReplaced() throws {

@@ -103,4 +103,24 @@ struct RendererTests {
         }
         #expect(events == ["start 1/1 loop", "0/3", "1/3", "2/3", "3/3", "end loop"])
     }
+
+    @Test func extremeValuesDoNotCrashThePlot() throws {
+        for ys in [[1e308, -1e308], [1e20, 1e20 + 1e5], [.nan, .infinity], [0, 0], [5], []] as [[Double]] {
+            let spec = PlotSpec(series: [.init(name: "", x: ys.indices.map(Double.init), y: ys)])
+            let notebook = try NotebookRunner.parse(Array("```nn\n```\n".utf8), path: "p.md")
+            let run = try NotebookRunner.run(notebook, path: "p.md", settings: RunSettings()) { _ in
+                FixedExecutor(outputs: [.plot(spec)])
+            }
+            #expect(String(decoding: run.rendered, as: UTF8.self).contains("```text\n"))
+        }
+    }
+}
+
+/// Returns the same outputs for every cell.
+final class FixedExecutor: CellExecutor {
+    var progressHandler: ((ProgressEvent) -> Void)?
+    let outputs: [CellOutput]
+    init(outputs: [CellOutput]) { self.outputs = outputs }
+    func manualSeed(_ seed: Int) {}
+    func run(_ cell: CellSource, timeout: Double?) -> CellResult { CellResult(outputs: outputs, error: nil) }
 }

@@ -6,7 +6,7 @@ import Notebook
 /// produces one output, so golden notebooks test the runner independently of NNLang.
 ///
 ///     print TEXT              text output (TEXT + newline)
-///     write TEXT              text output without a newline
+///     write TEXT              text output without a newline (`\r`, `\n` escapes)
 ///     log k=v k=v             a log row (numbers when the value parses as one)
 ///     plot f,g key=value…     a plot of named functions (sin, cos, relu, sigmoid, square,
 ///                             exp, loss); keys: title xlabel ylabel width height logy braille
@@ -35,7 +35,9 @@ final class ScriptedExecutor: CellExecutor {
             let rest = words.count > 1 ? String(words[1]) : ""
             switch command {
             case "print": outputs.append(.text(rest + "\n"))
-            case "write": outputs.append(.text(rest))
+            case "write":
+                // `\r` and `\n` in the text stand for those characters.
+                outputs.append(.text(rest.replacingOccurrences(of: "\\r", with: "\r").replacingOccurrences(of: "\\n", with: "\n")))
             case "log":
                 outputs.append(.logRow(rest.split(separator: " ").map { pair in
                     let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)

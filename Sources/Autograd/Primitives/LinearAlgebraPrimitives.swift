@@ -13,10 +13,19 @@ extension Primitive {
         }
         return Primitive(name, saves: .inputs) { x in try x[0].matmul(x[1]) } pullback: { g, ctx in
             var a = ctx.inputs[0], b = ctx.inputs[1], gm = g
-            if a.ndim == 1 { a = try a.unsqueeze(0); gm = try gm.unsqueeze(-2) }
+            // Restore the dimensions the forward squeezed: b's column first, then a's row.
             if b.ndim == 1 { b = try b.unsqueeze(-1); gm = try gm.unsqueeze(-1) }
-            return [ctx.needsGrad[0] ? try gm.matmul(b.transpose(-1, -2)) : nil,
-                    ctx.needsGrad[1] ? try a.transpose(-1, -2).matmul(gm) : nil]
+            if a.ndim == 1 { a = try a.unsqueeze(0); gm = try gm.unsqueeze(-2) }
+            var ga: Tensor?, gb: Tensor?
+            if ctx.needsGrad[0] {
+                ga = try gm.matmul(b.transpose(-1, -2))
+                if ctx.inputs[0].ndim == 1 { ga = try ga!.squeeze(dim: -2) }
+            }
+            if ctx.needsGrad[1] {
+                gb = try a.transpose(-1, -2).matmul(gm)
+                if ctx.inputs[1].ndim == 1 { gb = try gb!.squeeze(dim: -1) }
+            }
+            return [ga, gb]
         }
     }
 }

@@ -44,7 +44,10 @@ extension Primitive {
         let a = ctx.inputs[0], b = ctx.inputs[1]
         var ga: Tensor?, gb: Tensor?
         if ctx.needsGrad[0] {
-            ga = try g * b * a.pow(b - 1.0)
+            // Zero where the exponent is 0 (PyTorch), avoiding 0·0⁻¹ = NaN at a = 0.
+            let zeroExponent = try b.compare(.eq, 0.0)
+            let zero = Tensor.constant(try NDArray.scalar(0, dtype: g.dtype))
+            ga = try Tensor.where(zeroExponent, zero, g * b * a.pow(b - 1.0))
         }
         if ctx.needsGrad[1] {
             let safe = try Tensor.constant(a.data.compare(.eq, scalar: .int(0)).binary(.mul, b.data.compare(.ge, scalar: .int(0))))

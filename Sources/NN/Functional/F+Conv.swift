@@ -1,0 +1,107 @@
+import Autograd
+import Tensor
+
+// Convolutions as one matrix product over unfolded patches (im2col):
+// conv:            out[N, O, L] = W[O, C·K] · unfold(x)[N, C·K, L]
+// conv_transpose:  out = fold(Wᵀ[Cout·K, Cin] · x[N, Cin, L_in])  (fold is unfold's adjoint)
+
+extension F {
+    /// N-d convolution (`conv1d`, `conv2d`, `conv3d` call it with 1, 2, 3 spatial dimensions).
+    public static func convolution(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: ConvPadding,
+                                   dilation: [Int], groups: Int, spatialDims: Int) throws -> Tensor {
+        let op = "conv\(spatialDims)d"
+        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
+        guard weight.ndim == spatialDims + 2 else {
+            throw NNError("\(op): weight must be \(spatialDims + 2)-d [out, in, kernel…], got shape \(shapeString(weight.shape))")
+        }
+        let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
+        let n = x.shape[0], channels = x.shape[1], outChannels = weight.shape[0]
+        guard channels == weight.shape[1] else {
+            throw NNError("\(op): input has \(channels) channels (shape \(shapeString(input.shape))), weight \(shapeString(weight.shape)) expects \(weight.shape[1])")
+        }
+        let kernel = Array(weight.shape[2...])
+        let g = try convGeometry(op, input: Array(x.shape[2...]), kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        let columns = try unfold(x, g, padValue: 0)                                  // [N, C·K, L]
+        let w2 = try weight.reshape([outChannels, channels * g.kernelCount])
+        var out = try w2.matmul(columns)                                               // [N, O, L]
+        if let bias {
+            guard bias.shape == [outChannels] else {
+                throw NNError("\(op): bias has shape \(shapeString(bias.shape)), expected [\(outChannels)]")
+            }
+            out = try out + (try bias.reshape([1, outChannels, 1]))
+        }
+        out = try out.reshape([n, outChannels] + g.output)
+        return unbatched ? try out.squeeze(0) : out
+    }
+
+    /// N-d transposed convolution; weight is `[in, out, kernel…]` as in PyTorch.
+    public static func convolutionTranspose(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
+                                            outputPadding: [Int], dilation: [Int], groups: Int, spatialDims: Int) throws -> Tensor {
+        let op = "conv_transpose\(spatialDims)d"
+        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
+        guard weight.ndim == spatialDims + 2 else {
+            throw NNError("\(op): weight must be \(spatialDims + 2)-d [in, out, kernel…], got shape \(shapeString(weight.shape))")
+        }
+        let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
+        let n = x.shape[0], channels = x.shape[1], outChannels = weight.shape[1]
+        guard channels == weight.shape[0] else {
+            throw NNError("\(op): input has \(channels) channels (shape \(shapeString(input.shape))), weight \(shapeString(weight.shape)) expects \(weight.shape[0])")
+        }
+        let kernel = Array(weight.shape[2...])
+        let inSize = Array(x.shape[2...])
+        let s = try expandArgument(op, "stride", stride, dims: spatialDims)
+        let p = try expandArgument(op, "padding", padding, dims: spatialDims)
+        let op2 = try expandArgument(op, "output_padding", outputPadding, dims: spatialDims)
+        let d = try expandArgument(op, "dilation", dilation, dims: spatialDims)
+        for i in 0..<spatialDims where op2[i] >= max(s[i], d[i]) || op2[i] < 0 {
+            throw NNError("\(op): output_padding must be smaller than either stride or dilation")
+        }
+        // L_out = (L_in − 1)·s − 2p + d·(k − 1) + output_padding + 1
+        var outSize: [Int] = []
+        for i in 0..<spatialDims {
+            let span: Int = (inSize[i] - 1) * s[i] - 2 * p[i]
+            outSize.append(span + d[i] * (kernel[i] - 1) + op2[i] + 1)
+        }
+        guard outSize.allSatisfy({ $0 > 0 }) else {
+            throw NNError("\(op): output size \(shapeString(outSize)) is not positive")
+        }
+        let g = UnfoldGeometry(input: outSize, kernel: kernel, stride: s, padBefore: p, padAfter: p, dilation: d)
+        guard g.output == inSize else {
+            throw NNError("\(op): internal geometry mismatch \(shapeString(g.output)) vs \(shapeString(inSize))")
+        }
+        let kCount = g.kernelCount
+        let wT = try (try weight.reshape([channels, outChannels * kCount])).transpose(0, 1)   // [Cout·K, Cin]
+        let columns = try wT.matmul(try x.reshape([n, channels, g.outputCount]))              // [N, Cout·K, L_in]
+        var out = try fold(columns, g, channels: outChannels)                                  // [N, Cout, *outSize]
+        if let bias {
+            guard bias.shape == [outChannels] else {
+                throw NNError("\(op): bias has shape \(shapeString(bias.shape)), expected [\(outChannels)]")
+            }
+            out = try out + (try bias.reshape([1, outChannels] + [Int](repeating: 1, count: spatialDims)))
+        }
+        return unbatched ? try out.squeeze(0) : out
+    }
+
+    public static func conv1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                              padding: ConvPadding = .explicit([0]), dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups, spatialDims: 1)
+    }
+    public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                              padding: ConvPadding = .explicit([0]), dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups, spatialDims: 2)
+    }
+    public static func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
+                              padding: ConvPadding = .explicit([0]), dilation: [Int] = [1], groups: Int = 1) throws -> Tensor {
+        try convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups, spatialDims: 3)
+    }
+    public static func convTranspose1d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: [Int] = [0],
+                                       outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
+        try convolutionTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                                 dilation: dilation, groups: groups, spatialDims: 1)
+    }
+    public static func convTranspose2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: [Int] = [0],
+                                       outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
+        try convolutionTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                                 dilation: dilation, groups: groups, spatialDims: 2)
+    }
+}

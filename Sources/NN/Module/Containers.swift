@@ -1,0 +1,50 @@
+import Autograd
+import Tensor
+
+/// Modules applied in order; indexable (`seq[0]`, negative indices count from the end).
+///
+/// ```swift
+/// let net = Sequential([try Linear(inFeatures: 2, outFeatures: 8, generator: g), ReLU(),
+///                       try Linear(inFeatures: 8, outFeatures: 1, generator: g)])
+/// ```
+open class Sequential: Module {
+    public init(_ modules: [Module]) {
+        super.init()
+        for (i, m) in modules.enumerated() { registerModule(String(i), m) }
+    }
+
+    public var count: Int { children.count }
+    public var layers: [Module] { children.map(\.1) }
+
+    /// The i-th layer; negative counts from the end. Throws when out of range.
+    public func layer(at index: Int) throws -> Module {
+        let all = layers
+        let i = index < 0 ? index + all.count : index
+        guard i >= 0 && i < all.count else { throw NNError("index \(index) is out of range for Sequential of length \(all.count)") }
+        return all[i]
+    }
+
+    public func append(_ module: Module) { registerModule(String(count), module) }
+
+    open override func forward(_ input: Tensor) throws -> Tensor {
+        var x = input
+        for m in layers { x = try m.forward(x) }
+        return x
+    }
+}
+
+/// A list of modules whose parameters are registered (`layers.0.weight`, …); not callable.
+public final class ModuleList: Module {
+    public init(_ modules: [Module] = []) {
+        super.init()
+        for (i, m) in modules.enumerated() { registerModule(String(i), m) }
+    }
+    public var count: Int { children.count }
+    public func append(_ module: Module) { registerModule(String(count), module) }
+    public func module(at index: Int) throws -> Module {
+        let all = children.map(\.1)
+        let i = index < 0 ? index + all.count : index
+        guard i >= 0 && i < all.count else { throw NNError("index \(index) is out of range for ModuleList of length \(all.count)") }
+        return all[i]
+    }
+}

@@ -1,0 +1,137 @@
+/// An argument expression at a call site.
+enum ArgumentNode {
+    case positional(ExprNode)
+    case keyword(String, ExprNode)
+    case star(ExprNode)
+    case doubleStar(ExprNode)
+}
+
+/// Evaluates call-site arguments into positional values and keyword pairs.
+func evalArguments(_ arguments: [ArgumentNode], _ f: Frame, _ rt: Interpreter) throws -> ([Value], [(String, Value)]) {
+    var positional: [Value] = []
+    var keywords: [(String, Value)] = []
+    positional.reserveCapacity(arguments.count)
+    for argument in arguments {
+        switch argument {
+        case .positional(let e): positional.append(try e.eval(f, rt))
+        case .keyword(let name, let e):
+            if keywords.contains(where: { $0.0 == name }) {
+                throw LangError("keyword argument repeated: \(name)", at: e.location)
+            }
+            keywords.append((name, try e.eval(f, rt)))
+        case .star(let e):
+            let v = try e.eval(f, rt)
+            do { positional.append(contentsOf: try rt.iterateToArray(v)) } catch let err as LangError {
+                throw LangError("argument after * must be an iterable, not \(v.typeName)", at: err.location ?? e.location)
+            }
+        case .doubleStar(let e):
+            let v = try e.eval(f, rt)
+            guard case .dict(let d) = v else {
+                throw LangError("argument after ** must be a mapping, not \(v.typeName)", at: e.location)
+            }
+            for (k, value) in zip(d.keys, d.values) {
+                guard case .str(let name) = k else { throw LangError("keywords must be strings", at: e.location) }
+                keywords.append((name, value))
+            }
+        }
+    }
+    return (positional, keywords)
+}
+
+final class CallNode: ExprNode {
+    let callee: ExprNode
+    let arguments: [ArgumentNode]
+    /// The arguments when they are all plain positional expressions (fast path).
+    let simpleArguments: [ExprNode]?
+    init(_ callee: ExprNode, _ arguments: [ArgumentNode], _ location: SourceLocation) {
+        self.callee = callee
+        self.arguments = arguments
+        var simple: [ExprNode] = []
+        for a in arguments {
+            if case .positional(let e) = a { simple.append(e) }
+        }
+        simpleArguments = simple.count == arguments.count ? simple : nil
+        simpleCount = simple.count == arguments.count ? simple.count : -1
+        argument0 = simple.count == arguments.count && simple.count > 0 ? simple[0] : nil
+        argument1 = simple.count == arguments.count && simple.count > 1 ? simple[1] : nil
+        fastCallee = callee
+        super.init(location)
+    }
+    /// Number of plain positional arguments, or -1 when there are keywords or stars.
+    let simpleCount: Int
+    unowned(unsafe) let argument0: ExprNode?
+    unowned(unsafe) let argument1: ExprNode?
+    unowned(unsafe) let fastCallee: ExprNode
+
+    override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        let c = try fastCallee.eval(f, rt)
+        if simpleCount >= 0, case .function(let fn) = c {
+            let code = fn.code
+            if code.isSimple && simpleCount == code.signature.names.count {
+                // Evaluate the arguments straight into the callee's slots.
+                let frame = Frame.make(count: code.slotCount, parent: fn.closure)
+                if code.needsFunction { frame.function = fn }
+                let slots = frame.slots
+                switch simpleCount {
+                case 0: break
+                case 1: slots[0] = try argument0!.eval(f, rt)
+                case 2:
+                    slots[0] = try argument0!.eval(f, rt)
+                    slots[1] = try argument1!.eval(f, rt)
+                default:
+                    for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
+                }
+                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+            }
+        }
+        let (positional, keywords) = try evalArguments(arguments, f, rt)
+        do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
+    }
+}
+
+/// `receiver.name(args)`: calls a method without allocating a bound-method object.
+final class MethodCallNode: ExprNode {
+    let receiver: ExprNode
+    let name: String
+    let arguments: [ArgumentNode]
+    let simpleArguments: [ExprNode]?
+    init(_ receiver: ExprNode, _ name: String, _ arguments: [ArgumentNode], _ location: SourceLocation) {
+        self.receiver = receiver
+        self.name = name
+        self.arguments = arguments
+        var simple: [ExprNode] = []
+        for a in arguments {
+            if case .positional(let e) = a { simple.append(e) }
+        }
+        simpleArguments = simple.count == arguments.count ? simple : nil
+        super.init(location)
+    }
+
+    override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        let o = try receiver.eval(f, rt)
+        if case .instance(let inst) = o, inst.attribute(name) == nil,
+            let method = inst.cls.lookup(name), case .function(let fn) = method {
+            if let simple = simpleArguments, fn.code.isSimple, simple.count + 1 == fn.code.signature.names.count {
+                let frame = Frame.make(count: fn.code.slotCount, parent: fn.closure)
+                if fn.code.needsFunction { frame.function = fn }
+                frame.slots[0] = o
+                for i in 0..<simple.count { frame.slots[i + 1] = try simple[i].eval(f, rt) }
+                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+            }
+            let (positional, keywords) = try evalArguments(arguments, f, rt)
+            do { return try rt.callFunction(fn, [o] + positional, keywords) } catch let e as LangError {
+                throw e.located(location)
+            }
+        }
+        if let builtin = rt.library.builtinMethod(of: o, name) {
+            let (positional, keywords) = try evalArguments(arguments, f, rt)
+            do { return try builtin.invoke(positional, keywords, receiver: o, rt) } catch let e as LangError {
+                throw e.located(location)
+            }
+        }
+        let callee: Value
+        do { callee = try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
+        let (positional, keywords) = try evalArguments(arguments, f, rt)
+        do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.located(location) }
+    }
+}

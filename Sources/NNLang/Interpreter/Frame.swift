@@ -1,0 +1,243 @@
+/// The local variables of one function call (or class body, or comprehension), in
+/// slots numbered by the resolver. `parent` is the frame the function was defined in,
+/// which is how closures see their enclosing variables.
+struct FrameHeader {
+    let count: Int
+    let parent: Frame?
+    var function: FunctionObject?
+    var returnValue: Value
+}
+
+/// One allocation per call: the header and the slots are tail-allocated together.
+final class Frame: ManagedBuffer<FrameHeader, Value> {
+    static func make(count: Int, parent: Frame?) -> Frame {
+        let buffer = Frame.create(minimumCapacity: max(count, 1)) { _ in
+            FrameHeader(count: max(count, 1), parent: parent, function: nil, returnValue: .none)
+        }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .undefined, count: max(count, 1)) }
+        return frame
+    }
+
+    deinit {
+        withUnsafeMutablePointers { header, elements in
+            _ = elements.deinitialize(count: header.pointee.count)
+        }
+    }
+
+    @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
+    @inline(__always) var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
+    @inline(__always) var parent: Frame? { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+    /// The function running in this frame (for `super()`).
+    var function: FunctionObject? {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.function } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.function = newValue } }
+    }
+    @inline(__always) var returnValue: Value {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.returnValue } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.returnValue = newValue } }
+    }
+
+    @inline(__always)
+    func ancestor(_ depth: Int) -> Frame {
+        var frame = self
+        for _ in 0..<depth { frame = frame.parent! }  // depth comes from the resolver, which counted frames
+        return frame
+    }
+}
+
+/// The global scope shared by all cells of a notebook: one slot per name, so that a
+/// global access is an array index, not a dictionary lookup.
+final class Globals {
+    /// Global slots live in one fixed allocation so that an access is a pointer index
+    /// (no copy-on-write or exclusivity checks in loops).
+    static let capacity = 1 << 16
+    private(set) var names: [String] = []
+    private var indexByName: [String: Int] = [:]
+    let values: UnsafeMutablePointer<Value>
+
+    init() {
+        values = UnsafeMutablePointer<Value>.allocate(capacity: Globals.capacity)
+    }
+
+    deinit {
+        values.deinitialize(count: names.count)
+        values.deallocate()
+    }
+
+    /// The slot of a global name, created on first use. Beyond `capacity` names, the
+    /// last slot is shared (a program with 65,536 distinct global names is not a notebook).
+    func slot(for name: String) -> Int {
+        if let i = indexByName[name] { return i }
+        guard names.count < Globals.capacity else { return Globals.capacity - 1 }
+        let i = names.count
+        names.append(name)
+        indexByName[name] = i
+        (values + i).initialize(to: .undefined)
+        return i
+    }
+
+    func lookup(_ name: String) -> Value? {
+        guard let i = indexByName[name] else { return nil }
+        if case .undefined = values[i] { return nil }
+        return values[i]
+    }
+
+    func define(_ name: String, _ value: Value) {
+        values[slot(for: name)] = value
+    }
+
+    /// Names that currently hold a value (for "did you mean").
+    var definedNames: [String] {
+        names.indices.compactMap { if case .undefined = values[$0] { return nil } else { return names[$0] } }
+    }
+
+    /// Drops every value (breaks reference cycles through closures when a session ends).
+    func clear() {
+        for i in names.indices { values[i] = .undefined }
+    }
+}
+
+/// How a parameter list accepts arguments; shared by user functions and builtins so
+/// that both produce Python's argument errors.
+struct Signature {
+    /// Names of the named parameters in order (positional-or-keyword, then keyword-only).
+    var names: [String]
+    /// How many of `names` may be passed positionally.
+    var positionalCount: Int
+    var varPositionalName: String?
+    var varKeywordName: String?
+
+    /// Slots used when binding: named parameters, then `*args`, then `**kwargs`.
+    var slotCount: Int { names.count + (varPositionalName == nil ? 0 : 1) + (varKeywordName == nil ? 0 : 1) }
+    var varPositionalSlot: Int { names.count }
+    var varKeywordSlot: Int { names.count + (varPositionalName == nil ? 0 : 1) }
+
+    func index(of name: String) -> Int? { names.firstIndex(of: name) }
+
+    /// Binds call arguments into `slots`, filling defaults; `displayName` is used in
+    /// errors (`f()`, `Linear.__init__()`); `implicitSelf` is 1 for methods, so counts
+    /// read as Python's (which include `self`).
+    func bind(
+        _ positional: [Value], _ keywords: [(String, Value)], defaults: [Value?], displayName: String,
+        implicitSelf: Int = 0, into slots: UnsafeMutablePointer<Value>
+    ) throws {
+        let given = positional.count
+        if given > positionalCount {
+            if let _ = varPositionalName {
+                // extra positionals go to *args below
+            } else {
+                let required = defaults.prefix(positionalCount).filter { $0 == nil }.count
+                let takes = required == positionalCount
+                    ? "\(positionalCount + implicitSelf)"
+                    : "from \(required + implicitSelf) to \(positionalCount + implicitSelf)"
+                let plural = positionalCount + implicitSelf == 1 && required == positionalCount ? "" : "s"
+                let was = given + implicitSelf == 1 ? "was" : "were"
+                throw LangError("\(displayName)() takes \(takes) positional argument\(plural) but \(given + implicitSelf) \(was) given")
+            }
+        }
+        let direct = min(given, positionalCount)
+        var assigned = [Bool](repeating: false, count: names.count)
+        for i in 0..<direct {
+            slots[i] = positional[i]
+            assigned[i] = true
+        }
+        if let _ = varPositionalName {
+            slots[varPositionalSlot] = .tuple(given > positionalCount ? Array(positional[positionalCount...]) : [])
+        }
+        var extra: DictObject?
+        if varKeywordName != nil { extra = DictObject() }
+        for (name, value) in keywords {
+            if let i = names.firstIndex(of: name) {
+                if assigned[i] { throw LangError("\(displayName)() got multiple values for argument '\(name)'") }
+                slots[i] = value
+                assigned[i] = true
+            } else if let extra = extra {
+                try extra.set(.str(name), value)
+            } else {
+                throw LangError(withSuggestion("\(displayName)() got an unexpected keyword argument '\(name)'",
+                                               name: name, candidates: names))
+            }
+        }
+        if let extra = extra { slots[varKeywordSlot] = .dict(extra) }
+        var missingPositional: [String] = []
+        var missingKeyword: [String] = []
+        for i in 0..<names.count where !assigned[i] {
+            if let d = defaults[i] {
+                slots[i] = d
+            } else if i < positionalCount {
+                missingPositional.append(names[i])
+            } else {
+                missingKeyword.append(names[i])
+            }
+        }
+        if !missingPositional.isEmpty {
+            throw LangError("\(displayName)() missing \(missingPositional.count) required positional argument\(missingPositional.count == 1 ? "" : "s"): \(englishList(missingPositional))")
+        }
+        if !missingKeyword.isEmpty {
+            throw LangError("\(displayName)() missing \(missingKeyword.count) required keyword-only argument\(missingKeyword.count == 1 ? "" : "s"): \(englishList(missingKeyword))")
+        }
+    }
+}
+
+/// `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'` as in CPython's messages.
+func englishList(_ names: [String]) -> String {
+    let quoted = names.map { "'\($0)'" }
+    switch quoted.count {
+    case 0: return ""
+    case 1: return quoted[0]
+    case 2: return "\(quoted[0]) and \(quoted[1])"
+    default: return quoted.dropLast().joined(separator: ", ") + ", and " + quoted.last!
+    }
+}
+
+/// A compiled `def` or `lambda`: its parameters, slots and body.
+final class FunctionCode {
+    let name: String
+    var qualifiedName: String
+    let signature: Signature
+    let slotCount: Int
+    let body: [StmtNode]
+    /// A lambda's expression (its body is `return expression`).
+    let expression: ExprNode?
+    /// Whether the frame must record its function (for zero-argument `super()`).
+    let needsFunction: Bool
+    /// The body when it is one statement (saves iterating an array per call).
+    unowned(unsafe) let singleStatement: StmtNode?
+    /// Names of the slots, for error messages.
+    var slotNames: [String]
+    let location: SourceLocation
+    /// True when every parameter is positional without defaults — enables the fast call path.
+    let isSimple: Bool
+
+    init(name: String, qualifiedName: String, signature: Signature, slotCount: Int, slotNames: [String],
+         location: SourceLocation, isSimple: Bool, body: [StmtNode], expression: ExprNode?, needsFunction: Bool) {
+        self.body = body
+        self.expression = expression
+        self.needsFunction = needsFunction
+        self.singleStatement = body.count == 1 ? body[0] : nil
+        self.name = name
+        self.qualifiedName = qualifiedName
+        self.signature = signature
+        self.slotCount = slotCount
+        self.slotNames = slotNames
+        self.location = location
+        self.isSimple = isSimple
+    }
+}
+
+/// A function value: code plus the defaults (evaluated at `def` time, as in Python)
+/// and the frame it closes over.
+public final class FunctionObject {
+    let code: FunctionCode
+    let defaults: [Value?]
+    let closure: Frame?
+    /// The class whose body defined this function, for zero-argument `super()`.
+    var definingClass: ClassObject?
+
+    init(code: FunctionCode, defaults: [Value?], closure: Frame?) {
+        self.code = code
+        self.defaults = defaults
+        self.closure = closure
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// The evaluator's state for one notebook: the global scope, the library bindings,
+/// the outputs of the running cell and the limits. Owned by a `Session`.
+public final class Interpreter {
+    let globals = Globals()
+    let library: Library
+    /// Outputs of the cell being run.
+    var outputs: [CellOutput] = []
+    /// The session, for the random generator and progress events.
+    unowned let session: Session
+
+    // Limits.
+    static let maxCallDepth = 1000
+    @exclusivity(unchecked) var callDepth = 0
+    /// Monotonic deadline of the running cell, in nanoseconds (0 = none).
+    var deadline: UInt64 = 0
+    /// Ticks left before the clock is read again; keeps the deadline check cheap.
+    @exclusivity(unchecked) private var ticksUntilClockCheck = 0
+
+    /// A frame with no slots, the "current frame" of code at cell level.
+    let moduleFrame = Frame.make(count: 0, parent: nil)
+
+    init(session: Session, library: Library) {
+        self.session = session
+        self.library = library
+        library.install(into: globals)
+    }
+
+    /// Counts work done by loops and calls and checks the deadline every few thousand ticks.
+    @inline(__always)
+    func tick() throws {
+        ticksUntilClockCheck -= 1
+        if ticksUntilClockCheck <= 0 { try checkDeadline() }
+    }
+
+    private func checkDeadline() throws {
+        ticksUntilClockCheck = 4096
+        if deadline != 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+            throw TimeoutSignal()
+        }
+    }
+
+    func emit(_ output: CellOutput) {
+        if case .text(let s) = output, case .text(let previous)? = outputs.last {
+            outputs[outputs.count - 1] = .text(previous + s)
+        } else {
+            outputs.append(output)
+        }
+    }
+
+    // MARK: Calls
+
+    /// Calls any callable value with positional and keyword arguments.
+    func call(_ callee: Value, _ args: [Value], _ kwargs: [(String, Value)] = []) throws -> Value {
+        switch callee {
+        case .function(let fn):
+            return try callFunction(fn, args, kwargs)
+        case .builtin(let b):
+            return try b.invoke(args, kwargs, receiver: .none, self)
+        case .boundMethod(let m):
+            switch m.function {
+            case .builtin(let b):
+                return try b.invoke(args, kwargs, receiver: m.receiver, self)
+            case .function(let fn):
+                return try callFunction(fn, [m.receiver] + args, kwargs, implicitSelf: true)
+            default:
+                return try call(m.function, [m.receiver] + args, kwargs)
+            }
+        case .classObject(let cls):
+            return try instantiate(cls, args, kwargs)
+        case .instance(let inst):
+            if let method = inst.cls.lookup("__call__") {
+                return try call(method, [callee] + args, kwargs)
+            }
+            if inst.cls.isModule {
+                guard let forward = inst.cls.lookup("forward") else {
+                    throw LangError("module '\(inst.cls.name)' has no forward() method")
+                }
+                return try call(forward, [callee] + args, kwargs)
+            }
+            throw LangError("'\(inst.cls.name)' object is not callable")
+        case .object(let o):
+            return try o.call(args, kwargs, self)
+        default:
+            throw LangError("'\(callee.typeName)' object is not callable")
+        }
+    }
+
+    func enterCall() throws {
+        callDepth += 1
+        if callDepth > Interpreter.maxCallDepth {
+            callDepth = 0  // let the error unwind; depth is reset per cell anyway
+            throw LangError("maximum recursion depth exceeded (limit \(Interpreter.maxCallDepth) nested calls)")
+        }
+        try tick()
+    }
+
+    func callFunction(_ fn: FunctionObject, _ args: [Value], _ kwargs: [(String, Value)], implicitSelf: Bool = false) throws -> Value {
+        let code = fn.code
+        let frame = Frame.make(count: code.slotCount, parent: fn.closure)
+        if code.needsFunction { frame.function = fn }
+        if code.isSimple && kwargs.isEmpty && args.count == code.signature.names.count {
+            for i in 0..<args.count { frame.slots[i] = args[i] }
+        } else {
+            try code.signature.bind(args, kwargs, defaults: fn.defaults, displayName: code.qualifiedName,
+                                    implicitSelf: 0, into: frame.slots)
+        }
+        return try run(fn, in: frame)
+    }
+
+    /// Runs a function's body in a prepared frame.
+    @inline(__always)
+    func run(_ fn: FunctionObject, in frame: Frame) throws -> Value {
+        try enterCall()
+        defer { callDepth -= 1 }
+        let code = fn.code
+        if let expression = code.expression {
+            return try expression.eval(frame, self)
+        }
+        if let single = code.singleStatement {
+            return try single.exec(frame, self) == .returned ? frame.returnValue : .none
+        }
+        for statement in code.body {
+            if try statement.exec(frame, self) == .returned { return frame.returnValue }
+        }
+        return .none
+    }
+
+    func instantiate(_ cls: ClassObject, _ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {
+        if cls.isModuleRoot { return .instance(Instance(cls: cls)) }
+        let instance = Value.instance(Instance(cls: cls))
+        if let initializer = cls.lookup("__init__") {
+            let result = try call(initializer, [instance] + args, kwargs)
+            if !result.isNone { throw LangError("__init__() should return None, not '\(result.typeName)'") }
+        } else if !args.isEmpty || !kwargs.isEmpty {
+            throw LangError("\(cls.name)() takes no arguments")
+        }
+        return instance
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-import NNLang
-
-@Test func moduleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,149 @@
+import Autograd
+import Foundation
+import NN
+import Tensor
+import Testing
+
+// Module API: names, reassignment, train/eval, zero_grad, default initialisation bounds, errors.
+
+@Test func namedParametersFollowPyTorch() throws {
+    let g = Generator(seed: 0)
+    let mlp = try MLP(sizes: [2, 4, 1], generator: g)
+    #expect(mlp.namedParameters().map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+    #expect(try mlp.layer(at: -1) is Linear)
+    #expect(throws: NNError.self) { try mlp.layer(at: 3) }
+    let mha = try MultiheadAttention(embedDim: 4, numHeads: 2, generator: g)
+    #expect(mha.namedParameters().map(\.0) == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
+    let lstm = try LSTM(inputSize: 3, hiddenSize: 2, numLayers: 2, generator: g)
+    #expect(lstm.namedParameters().map(\.0) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                                                 "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"])
+    #expect(lstm.parameter("weight_ih_l0")!.shape == [8, 3])
+    let bn = try BatchNorm1d(numFeatures: 3)
+    #expect(bn.namedBuffers().map(\.0) == ["running_mean", "running_var", "num_batches_tracked"])
+    #expect(String(describing: mlp) == """
+    Sequential(
+      (0): Linear(in_features=2, out_features=4, bias=True)
+      (1): ReLU()
+      (2): Linear(in_features=4, out_features=1, bias=True)
+    )
+    """)
+}
+
+@Test func parametersCanBeReassigned() throws {
+    let layer = try Linear(inFeatures: 2, outFeatures: 1, generator: Generator(seed: 1))
+    let w = try Tensor.from([3, 4], shape: [1, 2])
+    try layer.setParameter("weight", try Parameter(w))
+    try layer.setParameter("bias", try Parameter(try Tensor.from([0.5], shape: [1])))
+    let y = try layer(try Tensor.from([1, 1], shape: [1, 2]))
+    #expect(y.data.toDoubles() == [7.5])
+    #expect(throws: NNError.self) { try layer.setParameter("weight", try Parameter(try Tensor.zeros([2, 2]))) }
+    // a user module may hold anything
+    let user = Module()
+    user.registerParameter("b", try Parameter(try Tensor.zeros([3])))
+    user.registerModule("inner", layer)
+    #expect(user.namedParameters().map(\.0) == ["b", "inner.weight", "inner.bias"])
+    try user.setParameter("b", try Parameter(try Tensor.zeros([5])))
+    #expect(user.parameter("b")!.shape == [5])
+}
+
+@Test func trainEvalAndZeroGrad() throws {
+    let g = Generator(seed: 2)
+    let net = Sequential([try Linear(inFeatures: 3, outFeatures: 3, generator: g), try Dropout(p: 0.5, generator: g)])
+    #expect(net.training && net.children[1].1.training)
+    net.eval()
+    #expect(!net.training && !net.children[1].1.training)
+    let x = try Tensor.ones([4, 3])
+    let y = try net(x)
+    try (try y.sum()).backward()
+    #expect(net.parameters().allSatisfy { $0.grad != nil })
+    net.zeroGrad()
+    #expect(net.parameters().allSatisfy { $0.grad == nil })
+}
+
+@Test func dropoutIsSeededAndScaled() throws {
+    let x = try Tensor.ones([1000])
+    let a = try F.dropout(x, p: 0.3, training: true, generator: Generator(seed: 5)).data.toDoubles()
+    let b = try F.dropout(x, p: 0.3, training: true, generator: Generator(seed: 5)).data.toDoubles()
+    #expect(a == b)
+    let kept = a.filter { $0 != 0 }
+    #expect(kept.allSatisfy { abs($0 - 1 / 0.7) < 1e-6 })
+    #expect(abs(Double(kept.count) / 1000 - 0.7) < 0.05)
+    #expect(try F.dropout(x, p: 0.3, training: false, generator: Generator(seed: 5)).data.toDoubles() == [Double](repeating: 1, count: 1000))
+}
+
+/// PyTorch's default initialisation: the bound each parameter must respect, and that draws
+/// spread over most of it.
+@Test func defaultInitialisationMatchesPyTorchBounds() throws {
+    let g = Generator(seed: 3)
+    func check(_ t: Tensor, bound: Double, _ what: String) {
+        let v = t.data.toDoubles()
+        #expect(v.allSatisfy { abs($0) <= bound }, "\(what) exceeds ±\(bound)")
+        #expect((v.map(abs).max() ?? 0) > 0.8 * bound, "\(what) does not span ±\(bound)")
+    }
+    let lin = try Linear(inFeatures: 16, outFeatures: 32, generator: g)
+    check(lin.weight, bound: 0.25, "Linear.weight"); check(lin.bias!, bound: 0.25, "Linear.bias")
+    let conv = try Conv2d(inChannels: 4, outChannels: 8, kernelSize: [3], generator: g)
+    check(conv.weight, bound: 1 / 6, "Conv2d.weight")
+    let convT = try ConvTranspose2d(inChannels: 4, outChannels: 2, kernelSize: [2], generator: g)
+    check(convT.weight, bound: 1 / (8.0).squareRoot(), "ConvTranspose2d.weight")
+    let lstm = try LSTM(inputSize: 5, hiddenSize: 16, generator: g)
+    for (name, p) in lstm.namedParameters() { check(p, bound: 0.25, "LSTM.\(name)") }
+    let mha = try MultiheadAttention(embedDim: 8, numHeads: 2, generator: g)
+    check(mha.parameter("in_proj_weight")!, bound: (6.0 / 32).squareRoot(), "in_proj_weight")
+    #expect(mha.parameter("in_proj_bias")!.data.toDoubles().allSatisfy { $0 == 0 })
+    #expect(mha.module("out_proj")!.parameter("bias")!.data.toDoubles().allSatisfy { $0 == 0 })
+    let emb = try Embedding(numEmbeddings: 100, embeddingDim: 10, paddingIdx: 0, generator: g)
+    let values = emb.weight.data.toDoubles()
+    #expect(values[0..<10].allSatisfy { $0 == 0 })
+    let mean = values.reduce(0, +) / Double(values.count)
+    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+    #expect(abs(mean) < 0.1 && abs(variance - 1) < 0.15)
+    let ln = try LayerNorm(normalizedShape: [3])
+    #expect(ln.parameter("weight")!.data.toDoubles() == [1, 1, 1] && ln.parameter("bias")!.data.toDoubles() == [0, 0, 0])
+}
+
+@Test func shapeErrorsAreThrownNotTrapped() throws {
+    let g = Generator(seed: 4)
+    let lin = try Linear(inFeatures: 3, outFeatures: 2, generator: g)
+    #expect(throws: (any Error).self) { try lin(try Tensor.zeros([4, 5])) }
+    let conv = try Conv2d(inChannels: 3, outChannels: 2, kernelSize: [3], generator: g)
+    #expect(throws: NNError.self) { try conv(try Tensor.zeros([1, 2, 8, 8])) }
+    #expect(throws: NNError.self) { try conv(try Tensor.zeros([1, 3, 2, 2])) }
+    #expect(throws: NNError.self) { try Conv2d(inChannels: 3, outChannels: 2, kernelSize: [3], stride: [2], padding: .same, generator: g) }
+    #expect(throws: NNError.self) { try F.crossEntropy(try Tensor.zeros([2, 3]), try Tensor.from([0, 5], shape: [2], dtype: .int64)) }
+    #expect(throws: NNError.self) { try F.crossEntropy(try Tensor.zeros([2, 3]), try Tensor.from([0], shape: [1], dtype: .int64)) }
+    #expect(throws: NNError.self) { try F.mseLoss(try Tensor.zeros([2]), try Tensor.zeros([3])) }
+    let emb = try Embedding(numEmbeddings: 4, embeddingDim: 2, generator: g)
+    #expect(throws: NNError.self) { try emb(try Tensor.from([4], shape: [1], dtype: .int64)) }
+    let lstm = try LSTM(inputSize: 3, hiddenSize: 2, generator: g)
+    #expect(throws: NNError.self) { try lstm.forward(try Tensor.zeros([5, 1, 4]), nil) }
+    let gn = GraphNetwork(edgeModel: .function { $0 }, nodeModel: .function { $0 }, globalModel: .function { $0 })
+    #expect(throws: NNError.self) {
+        try gn.forward(nodes: try Tensor.zeros([2, 1]), edges: try Tensor.zeros([1, 1]), senders: try Tensor.from([0], shape: [1], dtype: .int64),
+                       receivers: try Tensor.from([2], shape: [1], dtype: .int64), globals: try Tensor.zeros([1, 1]))
+    }
+    #expect(throws: NNError.self) { try MaxPool2d(kernelSize: [2], ceilMode: true) }
+    #expect(throws: NNError.self) { try Reduction(parsing: "avg") }
+}
+
+@Test func graphNetworkWithFunctionsAndEmptyNeighbourhoods() throws {
+    // identity models: node 2 receives nothing, so its aggregated edges are zeros
+    let gn = GraphNetwork(edgeModel: .function { try $0.narrowColumns(0, 1) }, nodeModel: .function { $0 },
+                          globalModel: .function { $0 }, aggregation: .max)
+    let nodes = try Tensor.from([1, 2, 3], shape: [3, 1], dtype: .float64)
+    let edges = try Tensor.from([-5, 7], shape: [2, 1], dtype: .float64)
+    let (v, e, u) = try gn.forward(nodes: nodes, edges: edges, senders: try Tensor.from([0, 1], shape: [2], dtype: .int64),
+                                   receivers: try Tensor.from([1, 1], shape: [2], dtype: .int64),
+                                   globals: try Tensor.from([0], shape: [1, 1], dtype: .float64))
+    #expect(e.data.toDoubles() == [-5, 7])
+    #expect(v.shape == [3, 3])
+    #expect(v.data.toDoubles() == [0, 1, 0, 7, 2, 0, 0, 3, 0])
+    #expect(u.data.toDoubles() == [7, 7, 3, 0, 0])
+}
+
+extension Tensor {
+    /// Columns [start, start + count) of a 2-d tensor (test helper built from public indexing).
+    func narrowColumns(_ start: Int, _ count: Int) throws -> Tensor {
+        try index([.all, .slice(start: start, end: start + count, step: nil)])
+    }
+}
