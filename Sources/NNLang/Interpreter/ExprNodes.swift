@@ -282,8 +282,8 @@ final class SliceNode: ExprNode {
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        .object(SliceObject(start: try start?.eval(f, rt) ?? .none, stop: try stop?.eval(f, rt) ?? .none,
-                            step: try step?.eval(f, rt) ?? .none))
+        .object(SliceObject(start: try start?.eval(f, rt) ?? Value.none, stop: try stop?.eval(f, rt) ?? Value.none,
+                            step: try step?.eval(f, rt) ?? Value.none))
     }
 }
 
@@ -439,7 +439,7 @@ final class ComprehensionNode: ExprNode {
     private func run(_ level: Int, _ frame: Frame, _ rt: Interpreter, _ emit: (Value, Value) throws -> Void) throws {
         if level == clauses.count {
             let v = try element.eval(frame, rt)
-            let k = try key?.eval(frame, rt) ?? .none
+            let k = try key?.eval(frame, rt) ?? Value.none
             do { try emit(k, v) } catch let e as LangError { throw e.located(location) }
             return
         }

@@ -244,6 +244,7 @@ extension Interpreter {
         case .tuple(let t): return !t.isEmpty
         case .dict(let d): return d.count > 0
         case .object(let o): return try o.truthy(self)
+        case .tensor(let t): return try tensorTruth(t)
         case .instance(let inst):
             if let m = inst.cls.lookup("__bool__") { return try truthy(call(m, [v])) }
             if let m = inst.cls.lookup("__len__") { return try truthy(call(m, [v])) }
@@ -272,6 +273,8 @@ extension Interpreter {
             return true
         case (.function(let a), .function(let b)): return a === b
         case (.builtin(let a), .builtin(let b)): return a === b
+        case (.tensor(let a), .tensor(let b)): return a === b
+        case (.tensor, _), (_, .tensor): return false
         case (.classObject(let a), .classObject(let b)): return a === b
         case (.instance(let a), .instance(let b)):
             if a === b { return true }
@@ -369,6 +372,7 @@ extension Interpreter {
         case (.classObject(let a), .classObject(let b)): return a === b
         case (.instance(let a), .instance(let b)): return a === b
         case (.object(let a), .object(let b)): return a === b
+        case (.tensor(let a), .tensor(let b)): return a === b
         default: return false
         }
     }
