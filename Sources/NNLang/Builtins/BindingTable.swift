@@ -304,6 +304,12 @@ public final class Library {
         registerOutputFunctions()
         registerModuleSupport()
         registerTensorLibrary()
+        registerLayers()
+        registerFunctional()
+        registerOptimizers()
+        registerData()
+        registerTrace()
+        registerGraphTools()
         // Nested namespaces: torch.nn, torch.nn.functional, torch.optim.
         namespace("torch").members["nn"] = .object(namespace("nn"))
         namespace("torch").members["optim"] = .object(namespace("optim"))

@@ -230,6 +230,7 @@ extension Library {
                 return .int(abs(i))
             case .bool(let b): return .int(b ? 1 : 0)
             case .float(let d): return .float(abs(d))
+            case .object(let t as TraceVar): return try t.apply("abs") ?? .none
             case let v:
                 if let m = a.interpreter.library.builtinMethod(of: v, "abs") { return try m.invoke([], [], receiver: v, a.interpreter) }
                 throw LangError("bad operand type for abs(): '\(v.typeName)'")

@@ -1,8 +1,8 @@
 // Public GEMM entry points: C (+)= op(A)·op(B) on raw row-major pointers, float32 and
 // float64, reproducible to the bit whatever the thread count and x86-64 CPU.
 
-/// Below this many multiply-adds (m·n·k), the plain row loop beats packing.
-let gemmSmallWorkLimit = 24 * 24 * 24
+/// Up to this many multiply-adds (m·n·k, 112³), reading A and B in place beats packing.
+let gemmSmallWorkLimit = 112 * 112 * 112
 /// Below this many multiply-adds per thread, starting a thread costs more than it saves.
 let gemmMinimumWorkPerThread = 96 * 96 * 96
 
@@ -66,11 +66,21 @@ func gemmDispatch<T: GEMMScalar>(
         }
         return
     }
+    let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
     if m * n * k <= gemmSmallWorkLimit {
-        gemmSmall(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        // Rows are independent in the unpacked path: split them in groups of 4.
+        let groups = (m + 3) / 4
+        let parts = min(parts, groups)
+        let cAddress = UInt(bitPattern: c)
+        parallelFor(count: parts) { part in
+            let start = 4 * (groups * part / parts), end = min(m, 4 * (groups * (part + 1) / parts))
+            if start >= end { return }
+            gemmSmall(m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
+                      c: UnsafeMutablePointer<T>(bitPattern: cAddress)! + start * ldc, ldc: ldc,
+                      accumulate: accumulate)
+        }
         return
     }
-    let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
     if parts == 1 {
         gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
         return

@@ -42,6 +42,7 @@ extension Library {
                          _ body: @escaping (Tensor, Arguments) throws -> Value) {
         let functionSignature = rest.isEmpty ? "input" : "input, " + rest
         let wrapped: (Arguments) throws -> Value = { a in
+            if case .object(let v as TraceVar) = a["input"], let traced = try v.apply(name) { return traced }
             let t = try a.subject()
             return try a.interpreter.engine { try body(t, a) }
         }
