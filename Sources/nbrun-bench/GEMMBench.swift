@@ -4,28 +4,40 @@
 import Foundation
 import Tensor
 
-/// Best-of-several wall time of `body`, repeated until each sample lasts ≥ 50 ms.
+/// With GEMM_CLOCK=cpu, time is the process's CPU time (summed over threads) — steadier
+/// than wall time for tuning single-threaded code while other jobs share the cores.
+private let useCPUClock = ProcessInfo.processInfo.environment["GEMM_CLOCK"] == "cpu"
+
+private func nowSeconds() -> Double {
+    if useCPUClock {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+    return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}
+
+/// Best-of-several time of `body`, repeated until each sample lasts ≥ 50 ms.
 private func bestSeconds(_ body: () -> Void) -> Double {
     body()  // warm-up: page in buffers, grow the allocator
     var repeats = 1
     while true {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = nowSeconds()
         for _ in 0..<repeats { body() }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if elapsed >= 0.05 { break }
+        if nowSeconds() - start >= 0.05 { break }
         repeats *= 2
     }
     var best = Double.infinity
     for _ in 0..<5 {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = nowSeconds()
         for _ in 0..<repeats { body() }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        best = min(best, elapsed / Double(repeats))
+        best = min(best, (nowSeconds() - start) / Double(repeats))
     }
     return best
 }
 
 func gemmBenchmark() {
+    if ProcessInfo.processInfo.environment["GEMM_TINY"] == "1" { gemmTinyBenchmark() }
     let sizes = ProcessInfo.processInfo.environment["GEMM_SIZES"].map {
         $0.split(separator: ",").compactMap { Int($0) }
     } ?? [64, 128, 256, 512, 1024, 2048]
@@ -49,5 +61,19 @@ func gemmBenchmark() {
             row += String(format: " %.1f |", 2 * Double(n) * Double(n) * Double(n) / seconds / 1e9)
         }
         print(row)
+    }
+}
+
+/// Nanoseconds per call for tiny products (GEMM_TINY=1): where reading in place beats packing.
+private func gemmTinyBenchmark() {
+    for n in [2, 4, 8, 12, 16, 24, 32, 48, 64] {
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n); a.initialize(repeating: 0.5, count: n * n)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n); b.initialize(repeating: 0.25, count: n * n)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        let seconds = bestSeconds {
+            gemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: c, ldc: n,
+                 accumulate: false, threads: 1)
+        }
+        print("tiny n=\(n): \(String(format: "%.0f", seconds * 1e9)) ns, \(String(format: "%.1f", 2 * Double(n * n * n) / seconds / 1e9)) GFLOPS")
     }
 }

@@ -1,8 +1,8 @@
 // Public GEMM entry points: C (+)= op(A)·op(B) on raw row-major pointers, float32 and
 // float64, reproducible to the bit whatever the thread count and x86-64 CPU.
 
-/// Below this many multiply-adds (m·n·k), the plain row loop beats packing.
-let gemmSmallWorkLimit = 24 * 24 * 24
+/// Up to this many multiply-adds (m·n·k, 112³), reading A and B in place beats packing.
+let gemmSmallWorkLimit = 112 * 112 * 112
 /// Below this many multiply-adds per thread, starting a thread costs more than it saves.
 let gemmMinimumWorkPerThread = 96 * 96 * 96
 
@@ -66,34 +66,24 @@ func gemmDispatch<T: GEMMScalar>(
         }
         return
     }
+    let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
     if m * n * k <= gemmSmallWorkLimit {
-        gemmSmall(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+        // Rows are independent in the unpacked path: split them in groups of 4.
+        let groups = (m + 3) / 4
+        let parts = min(parts, groups)
+        let cAddress = UInt(bitPattern: c)
+        parallelFor(count: parts) { part in
+            let start = 4 * (groups * part / parts), end = min(m, 4 * (groups * (part + 1) / parts))
+            if start >= end { return }
+            gemmSmall(m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
+                      c: UnsafeMutablePointer<T>(bitPattern: cAddress)! + start * ldc, ldc: ldc,
+                      accumulate: accumulate)
+        }
         return
     }
-    let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
     if parts == 1 {
         gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
         return
     }
-    // Split the output along its longer side, in whole micro-tiles.
-    let splitColumns = n >= m
-    let unit = splitColumns ? T.microColumns : T.microRows
-    let extent = splitColumns ? n : m
-    let units = (extent + unit - 1) / unit
-    let cAddress = UInt(bitPattern: c)
-    parallelFor(count: parts) { part in
-        let firstUnit = units * part / parts, endUnit = units * (part + 1) / parts
-        let start = firstUnit * unit, end = min(extent, endUnit * unit)
-        if start >= end { return }
-        let cPart = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        if splitColumns {
-            gemmBlocked(
-                m: m, n: end - start, k: k, a: a, b: b.offset(row: 0, col: start),
-                c: cPart + start, ldc: ldc, accumulate: accumulate)
-        } else {
-            gemmBlocked(
-                m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
-                c: cPart + start * ldc, ldc: ldc, accumulate: accumulate)
-        }
-    }
+    gemmBlockedTeam(parts: parts, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
 }

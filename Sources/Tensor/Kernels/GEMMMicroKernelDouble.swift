@@ -48,4 +48,48 @@ extension Double {
             storeVector(c5, r5)
         }
     }
+
+    public static var vectorWidth: Int { 8 }
+
+    public static func smallTile(
+        rows: Int, depth: Int, a: UnsafePointer<Double>, aRowStride: Int, aDepthStride: Int,
+        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, addToC: Bool
+    ) {
+        typealias V = SIMD8<Double>
+        if rows == 4 {
+            var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+            var pa = a, pb = b
+            let r1 = aRowStride, r2 = 2 * aRowStride, r3 = 3 * aRowStride
+            for _ in 0..<depth {
+                let bv = loadVector(pb)
+                c0 = c0 + V(repeating: pa[0]) * bv
+                c1 = c1 + V(repeating: pa[r1]) * bv
+                c2 = c2 + V(repeating: pa[r2]) * bv
+                c3 = c3 + V(repeating: pa[r3]) * bv
+                pa += aDepthStride
+                pb += ldb
+            }
+            let q1 = c + ldc, q2 = q1 + ldc, q3 = q2 + ldc
+            if addToC {
+                storeVector(loadVector(c) + c0, c)
+                storeVector(loadVector(q1) + c1, q1)
+                storeVector(loadVector(q2) + c2, q2)
+                storeVector(loadVector(q3) + c3, q3)
+            } else {
+                storeVector(c0, c)
+                storeVector(c1, q1)
+                storeVector(c2, q2)
+                storeVector(c3, q3)
+            }
+        } else {
+            var c0 = V()
+            var pa = a, pb = b
+            for _ in 0..<depth {
+                c0 = c0 + V(repeating: pa[0]) * loadVector(pb)
+                pa += aDepthStride
+                pb += ldb
+            }
+            storeVector(addToC ? loadVector(c) + c0 : c0, c)
+        }
+    }
 }

@@ -23,6 +23,16 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     static func microKernel(
         depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
         c: UnsafeMutablePointer<Self>, ldc: Int, addToC: Bool)
+
+    /// Lanes of the SIMD vector the kernels use (16 for Float, 8 for Double).
+    static var vectorWidth: Int { get }
+
+    /// The unpacked small-matrix tile: rows `0..<rows` (1 or 4) × `vectorWidth` columns of
+    /// C from A element (i, p) at `a[i * aRowStride + p * aDepthStride]` and contiguous rows
+    /// of B `ldb` apart; sums ordered like `microKernel`.
+    static func smallTile(
+        rows: Int, depth: Int, a: UnsafePointer<Self>, aRowStride: Int, aDepthStride: Int,
+        b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, addToC: Bool)
 }
 
 extension Float: GEMMScalar {
