@@ -4,6 +4,8 @@ import Tensor
 /// (vector-Jacobian product). The engine sums broadcast axes of the returned gradients away
 /// and casts them to each input's dtype, so pullbacks may return broadcast-shaped gradients.
 ///
+/// A class, so recording a node retains one reference instead of copying closures.
+///
 /// ```swift
 /// static let mul = Primitive("MulBackward0", saves: .inputs) { x in
 ///     try x[0].mul(x[1])
@@ -11,7 +13,7 @@ import Tensor
 ///     [try g * ctx.inputs[1], try g * ctx.inputs[0]]
 /// }
 /// ```
-public struct Primitive {
+public final class Primitive {
     /// What the pullback reads, so in-place changes to it can be detected.
     public struct Saves: OptionSet, Sendable {
         public let rawValue: Int
@@ -24,17 +26,30 @@ public struct Primitive {
     /// The `grad_fn` name PyTorch prints, e.g. `MulBackward0`.
     public let name: String
     public let saves: Saves
-    public let forward: ([NDArray]) throws -> NDArray
+    public let forward: (ForwardInputs) throws -> NDArray
     public let pullback: (Tensor, PullbackContext) throws -> [Tensor?]
 
     public init(_ name: String, saves: Saves = .nothing,
-                forward: @escaping ([NDArray]) throws -> NDArray,
+                forward: @escaping (ForwardInputs) throws -> NDArray,
                 pullback: @escaping (Tensor, PullbackContext) throws -> [Tensor?]) {
         self.name = name
         self.saves = saves
         self.forward = forward
         self.pullback = pullback
     }
+}
+
+/// The forward's view of its inputs: `x[i]` is input i's NDArray. (A wrapper over the
+/// tensors, so applying a primitive builds no second array.)
+public struct ForwardInputs: RandomAccessCollection {
+    let tensors: [Tensor]
+    @inline(__always) public subscript(i: Int) -> NDArray {
+        _read { yield tensors[i].data }   // borrowed: no copy of the array's references
+    }
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { tensors.count }
+    /// All inputs' arrays (for variadic primitives such as cat).
+    public var arrays: [NDArray] { tensors.map { $0.data } }
 }
 
 /// What a pullback sees: the inputs of the forward call, the output (when saved), and
@@ -143,7 +158,7 @@ public final class Node {
 extension Tensor {
     /// Applies a primitive, recording a node when grad mode is on and an input requires grad.
     public static func apply(_ p: Primitive, _ inputs: [Tensor]) throws -> Tensor {
-        let out = try p.forward(inputs.map { $0.data })
+        let out = try p.forward(ForwardInputs(tensors: inputs))
         if GradMode.isEnabled && out.dtype.isFloatingPoint {
             for t in inputs where t.requiresGrad {
                 return Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// One notebook run: the global scope shared by its cells, the random generator,
 /// the limits and the output sink. Cells run in document order with `run(_:)`.
@@ -52,11 +53,11 @@ public final class Session {
     /// Reseeds the random generator (cell option `seed=N`, `manual_seed(n)`).
     public func manualSeed(_ seed: Int) {
         self.seed = seed
-        seedHandler?(seed)
+        interpreter.generator.reseed(UInt64(bitPattern: Int64(seed)))
     }
 
-    /// Set by the tensor bindings to reseed the session's generator.
-    var seedHandler: ((Int) -> Void)?
+    /// Caps the bytes of live tensors created by this notebook's cells.
+    private lazy var memoryBudget = MemoryBudget(limit: options.maxTensorBytes)
 
     /// Runs one cell in the shared global scope. Never throws: errors (syntax, runtime,
     /// time limit) come back in `CellResult.error`, with the outputs produced before them.
@@ -102,9 +103,11 @@ public final class Session {
         rt.deadline = timeout > 0 ? start + UInt64(min(timeout, 1e9) * 1e9) : 0
         var current: StmtNode?
         do {
-            for statement in statements {
-                current = statement
-                _ = try statement.exec(rt.moduleFrame, rt)
+            try memoryBudget.withInstalled {
+                for statement in statements {
+                    current = statement
+                    _ = try statement.exec(rt.moduleFrame, rt)
+                }
             }
         } catch let e as LangError {
             return CellResult(outputs: rt.outputs, error: diagnostic(e.message, e.location ?? current?.location, cell))
@@ -113,7 +116,8 @@ public final class Session {
             return CellResult(outputs: rt.outputs, error: diagnostic(
                 "cell exceeded its time limit of \(seconds) s (set timeout= on the cell or --timeout)", current?.location, cell))
         } catch {
-            return CellResult(outputs: rt.outputs, error: diagnostic("\(error)", current?.location, cell))
+            let message = (languageError(error) as? LangError)?.message ?? "\(error)"
+            return CellResult(outputs: rt.outputs, error: diagnostic(message, current?.location, cell))
         }
         return CellResult(outputs: rt.outputs, error: nil)
     }

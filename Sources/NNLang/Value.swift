@@ -1,3 +1,5 @@
+import Autograd
+
 /// A value of the nn language. Plain values are stored inline; containers and
 /// objects are reference types, shared as in Python.
 public enum Value {
@@ -14,6 +16,8 @@ public enum Value {
     case boundMethod(BoundMethod)
     case classObject(ClassObject)
     case instance(Instance)
+    /// A tensor of the autograd engine.
+    case tensor(Tensor)
     /// Library and helper objects: ranges, slices, namespaces, iterators, modules, …
     case object(NativeObject)
     /// Marks a slot that has not been assigned yet; never visible to programs.
@@ -36,6 +40,7 @@ public enum Value {
         case .classObject: return "type"
         case .instance(let i): return i.cls.name
         case .object(let o): return o.typeName
+        case .tensor: return "Tensor"
         case .undefined: return "undefined"
         }
     }
@@ -71,6 +76,7 @@ enum DictKey: Hashable {
         case .builtin(let f): self = .identity(ObjectIdentifier(f))
         case .classObject(let c): self = .identity(ObjectIdentifier(c))
         case .instance(let i): self = .identity(ObjectIdentifier(i))
+        case .tensor(let t): self = .identity(ObjectIdentifier(t))
         case .object(let o):
             guard o.isHashable else { throw LangError("unhashable type: '\(o.typeName)'") }
             self = .identity(ObjectIdentifier(o))

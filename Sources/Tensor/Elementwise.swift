@@ -37,6 +37,11 @@ public enum UnaryOp: Sendable, Equatable {
 extension NDArray {
     /// `self op other` with broadcasting and type promotion.
     public func binary(_ op: BinaryOp, _ other: NDArray) throws -> NDArray {
+        // Hot path: same float dtype, same shape (no promotion, no broadcasting).
+        if dtype == other.dtype && shape == other.shape {
+            if dtype == .float32 { return try floatBinary(op, self, other, shape, Float.self) }
+            if dtype == .float64 { return try floatBinary(op, self, other, shape, Double.self) }
+        }
         let shape = try broadcastShapes(shape, other.shape, op: op.rawValue)
         var common = DType.resultType(dtype, ndimA: ndim, other.dtype, ndimB: other.ndim)
         if op == .div && !common.isFloatingPoint { common = .float32 }
@@ -261,7 +266,7 @@ private func intUnary(_ op: UnaryOp, _ a: NDArray) throws -> NDArray {
     case .floor, .ceil, .round: return try mapUnaryKernel(a) { (x: Int64) in x }
     case .step: return try mapUnaryKernel(a) { (x: Int64) in x > 0 ? 1 : 0 }
     case .powScalar(let e):
-        let ie = Int64(e)
+        let ie = Int64(casting: e)
         return try mapUnaryKernel(a) { (x: Int64) in intPower(x, ie) }
     case .clamp(let lo, let hi):
         // PyTorch: integer clamp with float bounds promotes; integral bounds stay int64.

@@ -5,7 +5,7 @@
 func mapUnaryKernel<A: TensorElement, R: TensorElement>(
     _ a: NDArray, _ f: (A) -> R
 ) throws -> NDArray {
-    let out = try NDArray.empty(a.shape, dtype: R.dtype)
+    let out = try NDArray.empty(like: a, dtype: R.dtype)
     let po = out.pointer(R.self), pa = a.storage.pointer.assumingMemoryBound(to: A.self)
     if a.isContiguous {
         let src = pa + a.offset
@@ -24,7 +24,8 @@ func mapUnaryKernel<A: TensorElement, R: TensorElement>(
 func mapBinaryKernel<A: TensorElement, B: TensorElement, R: TensorElement>(
     _ a: NDArray, _ b: NDArray, shape: [Int], _ f: (A, B) -> R
 ) throws -> NDArray {
-    let out = try NDArray.empty(shape, dtype: R.dtype)
+    let out = a.shape == shape ? try NDArray.empty(like: a, dtype: R.dtype)
+        : b.shape == shape ? try NDArray.empty(like: b, dtype: R.dtype) : try NDArray.empty(shape, dtype: R.dtype)
     let po = out.pointer(R.self)
     let pa = a.storage.pointer.assumingMemoryBound(to: A.self)
     let pb = b.storage.pointer.assumingMemoryBound(to: B.self)

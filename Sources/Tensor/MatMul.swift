@@ -97,13 +97,14 @@ func matrixProduct(_ a: NDArray, _ b: NDArray, into out: NDArray, at start: Int)
     }
 }
 
-/// The one place the GEMM kernel is called (float32). Reference loop until the blocked
-/// SIMD kernel (`Kernels/GEMM.swift`) is merged.
+/// The one place the GEMM kernel is called (float32): the blocked SIMD kernel of
+/// `Kernels/GEMM.swift` (same bits for every thread count).
 @inline(__always)
 func productKernel(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                    c: UnsafeMutablePointer<Float>, ldc: Int) {
-    referenceGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+    gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+         c: c, ldc: ldc, accumulate: false)
 }
 
 /// The one place the GEMM kernel is called (float64).
@@ -111,10 +112,12 @@ func productKernel(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 func productKernel(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                    a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                    c: UnsafeMutablePointer<Double>, ldc: Int) {
-    referenceGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+    gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+         c: c, ldc: ldc, accumulate: false)
 }
 
-/// A plain i-p-j loop (row-major friendly), K in one fixed order.
+/// A plain i-p-j loop (row-major friendly), K in one fixed order: the reference the tests
+/// compare the kernel with.
 func referenceGEMM<T: FloatElement>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                     a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
                                     c: UnsafeMutablePointer<T>, ldc: Int) {

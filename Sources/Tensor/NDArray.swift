@@ -25,6 +25,29 @@ public struct NDArray {
         self.offset = offset
     }
 
+    /// A new contiguous array shaped like `like` (sharing its shape and, when canonical,
+    /// strides arrays: no array allocations on the hot path of same-shape ops).
+    @inline(__always)
+    static func empty(like a: NDArray, dtype: DType) throws -> NDArray {
+        let n = a.count
+        let storage = try Storage(byteCount: n * dtype.itemSize)
+        return NDArray(storage: storage, dtype: dtype, shape: a.shape,
+                       strides: a.hasCanonicalStrides ? a.strides : contiguousStrides(a.shape), offset: 0)
+    }
+
+    /// True when `strides` are exactly the row-major strides of `shape`.
+    @inline(__always)
+    var hasCanonicalStrides: Bool {
+        var expected = 1
+        var d = shape.count - 1
+        while d >= 0 {
+            if strides[d] != expected { return false }
+            expected *= Swift.max(shape[d], 1)
+            d -= 1
+        }
+        return true
+    }
+
     /// A new contiguous array with uninitialised elements.
     public static func empty(_ shape: [Int], dtype: DType = .float32) throws -> NDArray {
         var n = 1

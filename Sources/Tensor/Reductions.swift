@@ -37,6 +37,7 @@ extension NDArray {
 
     /// Sum over `dims` (all when nil). Integer and bool inputs sum to int64.
     public func sum(dims: [Int]? = nil, keepdim: Bool = false) throws -> NDArray {
+        if let fast = try axisSum(dims, keepdim: keepdim, divisor: 1) { return fast }
         let l = try reductionLayout(dims, keepdim: keepdim, op: "sum")
         switch dtype {
         case .float32: return try sumRows(l, Float.self, scale: 1)
@@ -59,10 +60,39 @@ extension NDArray {
         if !dtype.isFloatingPoint {
             throw TensorError("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype == .int64 ? "Long" : "Bool")")
         }
+        let red = try reductionDims(dims, op: "mean")
+        let n = red.reduce(1) { $0 * (ndim == 0 ? 1 : shape[$1]) }
+        if let fast = try axisSum(dims, keepdim: keepdim, divisor: Double(n)) { return fast }
         let l = try reductionLayout(dims, keepdim: keepdim, op: "mean")
         let scale = 1 / Double(l.inner)
         if dtype == .float32 { return try sumRows(l, Float.self, scale: scale) }
         return try sumRows(l, Double.self, scale: scale)
+    }
+
+    /// Float sums over consecutive dims of a contiguous array: the kernels' fixed-order,
+    /// SIMD, threaded `sum` / `sumAxis` (nil when the layout does not fit).
+    private func axisSum(_ dims: [Int]?, keepdim: Bool, divisor: Double) throws -> NDArray? {
+        guard dtype.isFloatingPoint, isContiguous, count >= 64 else { return nil }
+        let red = try reductionDims(dims, op: "sum")
+        guard let first = red.first, let last = red.last, last - first + 1 == red.count else { return nil }
+        let outer = shape[..<first].reduce(1, *), reduce = shape[first...last].reduce(1, *)
+        let inner = shape[(last + 1)...].reduce(1, *)
+        let redSet = Set(red)
+        let outShape = keepdim ? (0..<ndim).map { redSet.contains($0) ? 1 : shape[$0] }
+                               : (0..<ndim).filter { !redSet.contains($0) }.map { shape[$0] }
+        let out = try NDArray.empty(outShape, dtype: dtype)
+        if dtype == .float32 {
+            let p = UnsafePointer(pointer(Float.self)), po = out.pointer(Float.self)
+            if outer == 1 && inner == 1 { po[0] = Tensor.sum(p, count: reduce) }
+            else { sumAxis(p, outer: outer, reduce: reduce, inner: inner, into: po) }
+            if divisor != 1 { let f = Float(divisor); for i in 0..<out.count { po[i] /= f } }
+        } else {
+            let p = UnsafePointer(pointer(Double.self)), po = out.pointer(Double.self)
+            if outer == 1 && inner == 1 { po[0] = Tensor.sum(p, count: reduce) }
+            else { sumAxis(p, outer: outer, reduce: reduce, inner: inner, into: po) }
+            if divisor != 1 { for i in 0..<out.count { po[i] /= divisor } }
+        }
+        return out
     }
 
     // Sums each row in Double (deterministic, and accurate for float32), then scales.

@@ -9,6 +9,27 @@ message is compared with `# expect error:`. Run by hand when adding programs:
 import contextlib, io, pathlib, sys
 
 root = pathlib.Path(__file__).parent / "Programs"
+
+# nn's globals are PyTorch's names (with Python's sum/max/min/log/abs also taking tensors).
+PRELUDE = """
+import builtins, torch, torch.nn as nn, torch.nn.functional as F
+from torch import (tensor, zeros, ones, full, arange, linspace, eye, zeros_like, ones_like, float32, float64,
+    int64, exp, sqrt, sin, cos, relu, sigmoid, tanh, maximum, minimum, where, outer, cat, stack, einsum,
+    softmax, log_softmax, logsumexp, mean, no_grad, enable_grad, set_printoptions, manual_seed, randn, rand,
+    randint, matmul, Tensor)
+from torch.nn import Parameter, Module, Linear, Sequential, ReLU, Tanh, Sigmoid, MSELoss, CrossEntropyLoss
+from torch.nn.functional import mse_loss, cross_entropy, nll_loss, binary_cross_entropy
+from torch.optim import SGD, Adam
+from torch.autograd import grad
+def _pick(name):
+    def f(*a, **k):
+        if a and isinstance(a[0], torch.Tensor):
+            return getattr(torch, name)(*a, **k)
+        return getattr(builtins, name)(*a, **k)
+    return f
+sum, max, min = _pick("sum"), _pick("max"), _pick("min")
+log = torch.log
+"""
 failures = 0
 for path in sorted(root.glob("*.nn")):
     text = path.read_text()
@@ -33,6 +54,9 @@ for path in sorted(root.glob("*.nn")):
     out = io.StringIO()
     errors = []
     env = {"__name__": "__main__"}
+    if "# cpython: torch" in text:
+        # nn's globals are PyTorch's names; run the program against PyTorch itself.
+        exec(PRELUDE, env)
     for cell in cells:
         # Keep the file's line numbers by padding with blank lines.
         src = ""

@@ -27,7 +27,7 @@ extension Primitive {
     }
 
     static func cat(dim: Int, name: String) -> Primitive {
-        Primitive(name) { x in try NDArray.concatenate(x, dim: dim) } pullback: { g, ctx in
+        Primitive(name) { x in try NDArray.concatenate(x.arrays, dim: dim) } pullback: { g, ctx in
             var start = 0
             var grads: [Tensor?] = []
             for input in ctx.inputs {

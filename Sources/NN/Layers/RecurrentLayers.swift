@@ -56,6 +56,19 @@ public class RecurrentLayer: Module {
             let sfx = "_l\(layer)"
             // one GEMM for the input projection of all steps: [T, N, G·H]
             let xw = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: parameter("bias_ih" + sfx))
+            if kind == .lstm {
+                // the whole layer as one primitive (Kernels/FusedLSTM.swift)
+                let bHH = parameter("bias_hh" + sfx)
+                let gatesInput = try bHH.map { try xw + $0 } ?? xw
+                let h = try hInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
+                let c = try cInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
+                let states = try fusedLSTMLayer(xw: gatesInput, h0: h, c0: c, weightHH: parameter("weight_hh" + sfx)!)
+                let last = try narrow(states, dim: 0, start: steps - 1, length: 1)
+                finalH.append(try (try narrow(last, dim: 2, start: 0, length: hiddenSize)).squeeze(dim: 0))
+                finalC.append(try (try narrow(last, dim: 2, start: hiddenSize, length: hiddenSize)).squeeze(dim: 0))
+                x = try narrow(states, dim: 2, start: 0, length: hiddenSize)
+                continue
+            }
             var h = try hInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
             var c: Tensor? = kind == .lstm ? (try cInit.map { try $0.select(dim: 0, index: layer) } ?? zeros) : nil
             var outputs: [Tensor] = []

@@ -29,7 +29,15 @@ public final class BuiltinFunction {
             guard let base = buffer.baseAddress else { return }
             try signature.bind(args, kwargs, defaults: defaults, displayName: name, into: base)
         }
-        return try body(Arguments(function: self, values: slots, receiver: receiver, interpreter: rt))
+        do {
+            return try body(Arguments(function: self, values: slots, receiver: receiver, interpreter: rt))
+        } catch let e as LangError {
+            throw e
+        } catch let e as TimeoutSignal {
+            throw e
+        } catch {
+            throw languageError(error)
+        }
     }
 }
 
@@ -141,13 +149,14 @@ public final class Library {
     private(set) var globalOrder: [String] = []
     private(set) var globalValues: [String: Value] = [:]
     private(set) var namespaces: [String: NamespaceObject] = [:]
-    private var methods: [String: [String: BuiltinFunction]] = [:]
+    private(set) var methods: [String: [String: BuiltinFunction]] = [:]
     private var moduleMethods: [String: BuiltinFunction] = [:]
 
     // Hooks through which the tensor bindings take part in the language's operators.
     var tensorBinary: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorInPlace: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorUnary: ((Bool, Value, Interpreter) throws -> Value?)?
+    var tensorInvert: ((Value, Interpreter) throws -> Value?)?
     var tensorCompare: ((CompareOp, Value, Value, Interpreter) throws -> Value?)?
     /// A one-element tensor's value as an int or float (for formatting and arguments).
     var tensorScalar: ((Value, Interpreter) throws -> Value?)?
@@ -259,6 +268,7 @@ public final class Library {
         case .tuple: type = "tuple"
         case .int, .bool: type = "int"
         case .float: type = "float"
+        case .tensor: type = "Tensor"
         case .object(let o): type = o.typeName
         default: return nil
         }
@@ -270,6 +280,7 @@ public final class Library {
         case .list: return Array(methods["list"]?.keys ?? [:].keys)
         case .str: return Array(methods["str"]?.keys ?? [:].keys)
         case .dict: return Array(methods["dict"]?.keys ?? [:].keys)
+        case .tensor: return Array(methods["Tensor"]?.keys ?? [:].keys) + ["shape", "ndim", "dtype", "T", "grad", "requires_grad", "is_leaf", "grad_fn", "data"]
         case .object(let o): return Array(methods[o.typeName]?.keys ?? [:].keys)
         default: return []
         }
@@ -293,6 +304,13 @@ public final class Library {
         registerStringMethods()
         registerOutputFunctions()
         registerModuleSupport()
+        registerTensorLibrary()
+        registerLayers()
+        registerFunctional()
+        registerOptimizers()
+        registerData()
+        registerTrace()
+        registerGraphTools()
         // Nested namespaces: torch.nn, torch.nn.functional, torch.optim.
         namespace("torch").members["nn"] = .object(namespace("nn"))
         namespace("torch").members["optim"] = .object(namespace("optim"))

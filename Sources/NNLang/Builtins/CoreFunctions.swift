@@ -230,6 +230,7 @@ extension Library {
                 return .int(abs(i))
             case .bool(let b): return .int(b ? 1 : 0)
             case .float(let d): return .float(abs(d))
+            case .object(let t as TraceVar): return try t.apply("abs") ?? .none
             case let v:
                 if let m = a.interpreter.library.builtinMethod(of: v, "abs") { return try m.invoke([], [], receiver: v, a.interpreter) }
                 throw LangError("bad operand type for abs(): '\(v.typeName)'")
@@ -268,10 +269,15 @@ extension Library {
         function("pow", "base, exp", doc: "base ** exp.") { a in try a.interpreter.binary(.power, a["base"], a["exp"]) }
         registerMinMax("min", less: true)
         registerMinMax("max", less: false)
-        function("sum", "iterable, /, start=0", doc: "The sum of the items plus start.") { a in
+        function("sum", "*args, start=0, **kwargs", doc: "sum(iterable, start=0): the sum of the items plus start; on a tensor, torch.sum.") { a in
             let rt = a.interpreter
-            var total = a["start"]
-            let it = try rt.makeIterator(a["iterable"])
+            if case .tensor? = a.rest.first, let torchVersion = rt.library.namespace("torch").members["sum"] {
+                return try rt.call(torchVersion, a.rest, a.keywords)
+            }
+            if let (k, _) = a.keywords.first { throw LangError("sum() got an unexpected keyword argument '\(k)'") }
+            guard a.rest.count == 1 || a.rest.count == 2 else { throw LangError("sum() takes at least 1 positional argument (\(a.rest.count) given)") }
+            var total = a.rest.count == 2 ? a.rest[1] : a["start"]
+            let it = try rt.makeIterator(a.rest[0])
             while let v = try it.next() {
                 try rt.tick()
                 if case .int(let x) = total, case .int(let y) = v, case (let s, false) = x.addingReportingOverflow(y) {
@@ -353,9 +359,13 @@ extension Library {
     }
 
     private func registerMinMax(_ name: String, less: Bool) {
-        function(name, "*args, key=None, default=...",
-                 doc: "The \(less ? "smallest" : "largest") item of an iterable or of the arguments.") { a in
+        function(name, "*args, key=None, default=..., **kwargs",
+                 doc: "The \(less ? "smallest" : "largest") item of an iterable or of the arguments; on a tensor, torch.\(name).") { a in
             let rt = a.interpreter
+            if case .tensor? = a.rest.first, let torchVersion = rt.library.namespace("torch").members[name] {
+                return try rt.call(torchVersion, a.rest, a.keywords)
+            }
+            if let (k, _) = a.keywords.first { throw LangError("\(name)() got an unexpected keyword argument '\(k)'") }
             let items = a.rest.count == 1 ? try rt.iterateToArray(a.rest[0]) : a.rest
             if a.rest.isEmpty { throw LangError("\(name) expected at least 1 argument, got 0") }
             guard var best = items.first else {

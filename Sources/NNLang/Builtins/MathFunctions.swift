@@ -16,6 +16,7 @@ extension Library {
         ]
         for (name, f, doc) in unary {
             function(name, "x, /", doc: doc, in: ["math"], global: false) { a in
+                if case .object(let v as TraceVar) = a["x"], let traced = try v.apply(name) { return traced }
                 let x = try a.double("x")
                 let y = f(x)
                 if y.isNaN && !x.isNaN { throw LangError("math domain error") }
@@ -23,6 +24,7 @@ extension Library {
             }
         }
         function("log", "x, base=None, /", doc: "Natural logarithm, or logarithm to the given base.", in: ["math"], global: false) { a in
+            if case .object(let v as TraceVar) = a["x"], a.isNone("base"), let traced = try v.apply("log") { return traced }
             let x = try a.double("x")
             if x <= 0 { throw LangError("math domain error") }
             if let b = try a.optionalDouble("base") { return .float(Foundation.log(x) / Foundation.log(b)) }

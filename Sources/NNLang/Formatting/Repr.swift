@@ -77,6 +77,7 @@ extension Interpreter {
                 out += "<\(inst.cls.name) object>"
             }
         case .object(let o): out += try o.repr(self)
+        case .tensor(let t): out += tensorRepr(t)
         case .undefined: out += "<undefined>"
         }
     }

@@ -1,3 +1,5 @@
+import Autograd
+
 /// Attribute access and subscripting for every kind of value.
 extension Interpreter {
     func getAttribute(_ v: Value, _ name: String) throws -> Value {
@@ -30,6 +32,8 @@ extension Interpreter {
             }
             throw LangError(withSuggestion("'\(o.typeName)' object has no attribute '\(name)'", name: name,
                                            candidates: o.attributeNames + library.methodNames(of: v)))
+        case .tensor(let t):
+            if let a = try tensorAttribute(t, name) { return a }
         case .function(let f):
             if name == "__name__" { return .str(f.code.name) }
         case .builtin(let b):
@@ -56,6 +60,8 @@ extension Interpreter {
             cls.attributes[name] = value
         case .object(let o):
             try o.setAttribute(name, value, self)
+        case .tensor(let t):
+            try setTensorAttribute(t, name, value)
         default:
             throw LangError("'\(v.typeName)' object has no attribute '\(name)' (and attributes cannot be added to it)")
         }
@@ -103,6 +109,8 @@ extension Interpreter {
             return value
         case .object(let o):
             return try o.getItem(index, self)
+        case .tensor(let t):
+            return .tensor(try engine { try t.index(try indexItems(index)) })
         case .instance(let inst):
             if let m = inst.cls.lookup("__getitem__") { return try call(m, [v, index]) }
             throw LangError("'\(inst.cls.name)' object is not subscriptable")
@@ -135,6 +143,11 @@ extension Interpreter {
             try d.set(index, value)
         case .object(let o):
             try o.setItem(index, value, self)
+        case .tensor(let t):
+            let items = try indexItems(index)
+            let source: Tensor
+            if let s = try scalarTensor(value, like: t) { source = s } else { source = try tensorValue(value, "value") }
+            try engine { try t.setIndex(items, source) }
         case .instance(let inst):
             if let m = inst.cls.lookup("__setitem__") { _ = try call(m, [v, index, value]); return }
             throw LangError("'\(inst.cls.name)' object does not support item assignment")
@@ -170,6 +183,15 @@ extension Interpreter {
         case .object(let o):
             if let it = try o.makeIterator(self) { return it }
             throw LangError("'\(o.typeName)' object is not iterable")
+        case .tensor(let t):
+            guard t.ndim > 0 else { throw LangError("iteration over a 0-d tensor") }
+            var i = 0
+            let n = t.shape[0]
+            return ClosureIterator(count: n) { [self] in
+                guard i < n else { return nil }
+                defer { i += 1 }
+                return .tensor(try engine { try t.index([.int(i)]) })
+            }
         case .instance(let inst):
             if let m = inst.cls.lookup("__iter__") { return try makeIterator(call(m, [v])) }
             if inst.cls.lookup("__getitem__") != nil, let lenMethod = inst.cls.lookup("__len__") {
@@ -207,6 +229,9 @@ extension Interpreter {
         case .dict(let d): return d.count
         case .object(let o):
             if let n = try o.length(self) { return n }
+        case .tensor(let t):
+            guard t.ndim > 0 else { throw LangError("len() of a 0-d tensor") }
+            return t.shape[0]
         case .instance(let inst):
             if let m = inst.cls.lookup("__len__") { return try intValue(call(m, [v])) }
         default: break

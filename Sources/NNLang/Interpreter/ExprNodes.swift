@@ -130,6 +130,27 @@ final class UnaryNode: ExprNode {
     }
 }
 
+/// `~x`: bitwise not of an int, logical not of a bool tensor.
+final class InvertNode: ExprNode {
+    let operand: ExprNode
+    init(_ operand: ExprNode, _ location: SourceLocation) {
+        self.operand = operand
+        super.init(location)
+    }
+    override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        let v = try operand.eval(f, rt)
+        do {
+            switch v {
+            case .int(let i): return .int(~i)
+            case .bool(let b): return .int(~(b ? 1 : 0))
+            default:
+                if let r = try rt.library.tensorInvert?(v, rt) { return r }
+                throw LangError("bad operand type for unary ~: '\(v.typeName)'")
+            }
+        } catch let e as LangError { throw e.located(location) }
+    }
+}
+
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp
@@ -282,8 +303,8 @@ final class SliceNode: ExprNode {
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        .object(SliceObject(start: try start?.eval(f, rt) ?? .none, stop: try stop?.eval(f, rt) ?? .none,
-                            step: try step?.eval(f, rt) ?? .none))
+        .object(SliceObject(start: try start?.eval(f, rt) ?? Value.none, stop: try stop?.eval(f, rt) ?? Value.none,
+                            step: try step?.eval(f, rt) ?? Value.none))
     }
 }
 
@@ -439,7 +460,7 @@ final class ComprehensionNode: ExprNode {
     private func run(_ level: Int, _ frame: Frame, _ rt: Interpreter, _ emit: (Value, Value) throws -> Void) throws {
         if level == clauses.count {
             let v = try element.eval(frame, rt)
-            let k = try key?.eval(frame, rt) ?? .none
+            let k = try key?.eval(frame, rt) ?? Value.none
             do { try emit(k, v) } catch let e as LangError { throw e.located(location) }
             return
         }

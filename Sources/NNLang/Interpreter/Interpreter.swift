@@ -1,4 +1,6 @@
+import Autograd
 import Foundation
+import Tensor
 
 /// The evaluator's state for one notebook: the global scope, the library bindings,
 /// the outputs of the running cell and the limits. Owned by a `Session`.
@@ -17,6 +19,13 @@ public final class Interpreter {
     var deadline: UInt64 = 0
     /// Ticks left before the clock is read again; keeps the deadline check cheap.
     @exclusivity(unchecked) private var ticksUntilClockCheck = 0
+
+    /// The session's random generator (seeded with 0; `manual_seed` reseeds it).
+    let generator = Generator(seed: 0)
+    /// `set_printoptions(…)` state for tensor printing.
+    var printOptions = PrintOptions()
+    /// One wrapper per library module, so that `model.l1 is model.l1`.
+    var moduleWrappers: [ObjectIdentifier: NativeObject] = [:]
 
     /// A frame with no slots, the "current frame" of code at cell level.
     let moduleFrame = Frame.make(count: 0, parent: nil)

@@ -26,10 +26,16 @@ extension Interpreter {
         case (.int(let a), .int(let b)): return try intBinary(op, a, b)
         case (.bool(let a), .int(let b)): return try intBinary(op, a ? 1 : 0, b)
         case (.int(let a), .bool(let b)): return try intBinary(op, a, b ? 1 : 0)
-        case (.bool(let a), .bool(let b)): return try intBinary(op, a ? 1 : 0, b ? 1 : 0)
+        case (.bool(let a), .bool(let b)):
+            switch op {
+            case .bitAnd: return .bool(a && b)
+            case .bitOr: return .bool(a || b)
+            case .bitXor: return .bool(a != b)
+            default: return try intBinary(op, a ? 1 : 0, b ? 1 : 0)
+            }
         default: break
         }
-        if op != .matmul, let a = number(l), let b = number(r) {
+        if op != .matmul && op != .bitAnd && op != .bitOr && op != .bitXor, let a = number(l), let b = number(r) {
             return try floatBinary(op, a, b)
         }
         if let result = try library.tensorBinary?(op, l, r, self) { return result }
@@ -80,6 +86,9 @@ extension Interpreter {
         case .modulo: return "__mod__"
         case .power: return "__pow__"
         case .matmul: return "__matmul__"
+        case .bitAnd: return "__and__"
+        case .bitOr: return "__or__"
+        case .bitXor: return "__xor__"
         }
     }
 
@@ -163,6 +172,9 @@ extension Interpreter {
             return .int(result)
         case .matmul:
             throw LangError("unsupported operand type(s) for @: 'int' and 'int'")
+        case .bitAnd: return .int(a & b)
+        case .bitOr: return .int(a | b)
+        case .bitXor: return .int(a ^ b)
         }
     }
 
@@ -186,8 +198,8 @@ extension Interpreter {
                 throw LangError("negative number cannot be raised to a fractional power (nn has no complex numbers)")
             }
             return .float(Foundation.pow(a, b))
-        case .matmul:
-            throw LangError("unsupported operand type(s) for @: 'float' and 'float'")
+        case .matmul, .bitAnd, .bitOr, .bitXor:
+            throw LangError("unsupported operand type(s) for \(op.rawValue): 'float' and 'float'")
         }
     }
 
@@ -244,6 +256,7 @@ extension Interpreter {
         case .tuple(let t): return !t.isEmpty
         case .dict(let d): return d.count > 0
         case .object(let o): return try o.truthy(self)
+        case .tensor(let t): return try tensorTruth(t)
         case .instance(let inst):
             if let m = inst.cls.lookup("__bool__") { return try truthy(call(m, [v])) }
             if let m = inst.cls.lookup("__len__") { return try truthy(call(m, [v])) }
@@ -272,6 +285,8 @@ extension Interpreter {
             return true
         case (.function(let a), .function(let b)): return a === b
         case (.builtin(let a), .builtin(let b)): return a === b
+        case (.tensor(let a), .tensor(let b)): return a === b
+        case (.tensor, _), (_, .tensor): return false
         case (.classObject(let a), .classObject(let b)): return a === b
         case (.instance(let a), .instance(let b)):
             if a === b { return true }
@@ -369,6 +384,7 @@ extension Interpreter {
         case (.classObject(let a), .classObject(let b)): return a === b
         case (.instance(let a), .instance(let b)): return a === b
         case (.object(let a), .object(let b)): return a === b
+        case (.tensor(let a), .tensor(let b)): return a === b
         default: return false
         }
     }

@@ -390,7 +390,7 @@ final class ReturnStmt: StmtNode {
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        f.returnValue = try value?.eval(f, rt) ?? .none
+        f.returnValue = try value?.eval(f, rt) ?? Value.none
         return .returned
     }
 }

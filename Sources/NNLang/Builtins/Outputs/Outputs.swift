@@ -11,8 +11,14 @@ extension Library {
             rt.emit(.text(try a.rest.map { try rt.str($0) }.joined(separator: sep) + end))
             return .none
         }
-        function("log", "**columns", doc: "Appends a row to the cell's table: log(step=step, loss=loss).") { a in
+        function("log", "*input, **columns", doc: "log(step=step, loss=loss) appends a row to the cell's table; log(x) is the elementwise natural logarithm.") { a in
             let rt = a.interpreter
+            if !a.rest.isEmpty {
+                guard a.rest.count == 1, a.keywords.isEmpty, let torchLog = rt.library.namespace("torch").members["log"] else {
+                    throw LangError("log() takes either one tensor (natural logarithm) or only keyword columns (a table row), e.g. log(step=i, loss=loss)")
+                }
+                return try rt.call(torchLog, a.rest)
+            }
             let row = try a.keywords.map { name, value in try rt.logColumn(name, value) }
             if row.isEmpty { throw LangError("log() needs at least one column, e.g. log(step=i, loss=loss)") }
             rt.emit(.logRow(row))

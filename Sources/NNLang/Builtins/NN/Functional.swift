@@ -1,0 +1,102 @@
+import Autograd
+import NN
+import Tensor
+
+/// `torch.nn.functional` forms with explicit weights, and the losses (also globals).
+extension Library {
+    func registerFunctional() {
+        let ns = ["F"]
+        function("linear", "input, weight, bias=None", doc: "x Wᵀ + b.", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.linear(try a.tensor("input"), weight: try a.tensor("weight"), bias: try a.optionalTensor("bias")) })
+        }
+        for (name, dims) in [("conv1d", 1), ("conv2d", 2), ("conv3d", 3)] {
+            function(name, "input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1", doc: "\(dims)-d convolution (cross-correlation).", in: ns) { a in
+                let (x, w, b) = (try a.tensor("input"), try a.tensor("weight"), try a.optionalTensor("bias"))
+                let (s, p, d, g) = (try a.sizes("stride"), try a.convPadding(), try a.sizes("dilation"), try a.int("groups"))
+                return .tensor(try a.interpreter.engine {
+                    switch dims {
+                    case 1: return try F.conv1d(x, weight: w, bias: b, stride: s, padding: p, dilation: d, groups: g)
+                    case 2: return try F.conv2d(x, weight: w, bias: b, stride: s, padding: p, dilation: d, groups: g)
+                    default: return try F.conv3d(x, weight: w, bias: b, stride: s, padding: p, dilation: d, groups: g)
+                    }
+                })
+            }
+        }
+        for (name, dims) in [("conv_transpose1d", 1), ("conv_transpose2d", 2)] {
+            function(name, "input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1", doc: "\(dims)-d transposed convolution.", in: ns) { a in
+                let (x, w, b) = (try a.tensor("input"), try a.tensor("weight"), try a.optionalTensor("bias"))
+                let (s, p, op, g, d) = (try a.sizes("stride"), try a.sizes("padding"), try a.sizes("output_padding"), try a.int("groups"), try a.sizes("dilation"))
+                return .tensor(try a.interpreter.engine {
+                    dims == 1 ? try F.convTranspose1d(x, weight: w, bias: b, stride: s, padding: p, outputPadding: op, groups: g, dilation: d)
+                        : try F.convTranspose2d(x, weight: w, bias: b, stride: s, padding: p, outputPadding: op, groups: g, dilation: d)
+                })
+            }
+        }
+        function("max_pool2d", "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "2-d max pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.maxPool2d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
+            })
+        }
+        function("avg_pool2d", "input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None", doc: "2-d average pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.avgPool2d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"),
+                                divisorOverride: try a.optionalInt("divisor_override"))
+            })
+        }
+        function("layer_norm", "input, normalized_shape, weight=None, bias=None, eps=1e-05", doc: "Layer normalisation.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.layerNorm(try a.tensor("input"), normalizedShape: try a.sizes("normalized_shape"), weight: try a.optionalTensor("weight"),
+                                bias: try a.optionalTensor("bias"), eps: try a.double("eps"))
+            })
+        }
+        function("embedding", "input, weight, padding_idx=None", doc: "Rows of weight at the given indices.", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.embedding(try a.tensor("input"), weight: try a.tensor("weight"), paddingIdx: try a.optionalInt("padding_idx")) })
+        }
+        function("dropout", "input, p=0.5, training=True", doc: "Zeroes elements with probability p and rescales (session generator).", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.dropout(try a.tensor("input"), p: try a.double("p"), training: try a.bool("training"), generator: a.interpreter.generator) })
+        }
+        function("one_hot", "tensor, num_classes=-1", doc: "One-hot int64 encoding of class indices.", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.oneHot(try a.tensor("tensor"), numClasses: try a.int("num_classes")) })
+        }
+        function("scaled_dot_product_attention", "query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None", doc: "softmax(q kᵀ / √d + mask) v.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.scaledDotProductAttention(try a.tensor("query"), try a.tensor("key"), try a.tensor("value"), attnMask: try a.optionalTensor("attn_mask"),
+                                                dropoutP: try a.double("dropout_p"), isCausal: try a.bool("is_causal"), scale: try a.optionalDouble("scale"),
+                                                generator: a.interpreter.generator)
+            })
+        }
+        function("elu", "input, alpha=1.0", doc: "Exponential linear unit.", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.elu(try a.tensor("input"), alpha: try a.double("alpha")) })
+        }
+        function("silu", "input", doc: "x · sigmoid(x).", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.silu(try a.tensor("input")) })
+        }
+        function("mse_loss", "input, target, reduction='mean'", doc: "Mean squared error.", in: ns) { a in
+            .tensor(try a.interpreter.engine { try F.mseLoss(try a.tensor("input"), try a.tensor("target"), reduction: try a.reduction()) })
+        }
+        function("cross_entropy", "input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0.0", doc: "Cross-entropy of logits with class indices or probabilities.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.crossEntropy(try a.tensor("input"), try a.tensor("target"), weight: try a.optionalTensor("weight"), ignoreIndex: try a.int("ignore_index"),
+                                   reduction: try a.reduction(), labelSmoothing: try a.double("label_smoothing"))
+            })
+        }
+        function("nll_loss", "input, target, weight=None, ignore_index=-100, reduction='mean'", doc: "Negative log-likelihood of log-probabilities.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.nllLoss(try a.tensor("input"), try a.tensor("target"), weight: try a.optionalTensor("weight"), ignoreIndex: try a.int("ignore_index"), reduction: try a.reduction())
+            })
+        }
+        function("binary_cross_entropy", "input, target, weight=None, reduction='mean'", doc: "Binary cross-entropy of probabilities.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.binaryCrossEntropy(try a.tensor("input"), try a.tensor("target"), weight: try a.optionalTensor("weight"), reduction: try a.reduction())
+            })
+        }
+        function("binary_cross_entropy_with_logits", "input, target, weight=None, reduction='mean', pos_weight=None", doc: "Binary cross-entropy of logits.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.binaryCrossEntropyWithLogits(try a.tensor("input"), try a.tensor("target"), weight: try a.optionalTensor("weight"),
+                                                   posWeight: try a.optionalTensor("pos_weight"), reduction: try a.reduction())
+            })
+        }
+    }
+}

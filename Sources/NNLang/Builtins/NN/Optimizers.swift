@@ -1,0 +1,101 @@
+import Autograd
+import NN
+
+/// An optimiser as a language value: `step()`, `zero_grad()`, and `lr` / `param_groups`.
+final class OptimizerObject: NativeObject {
+    let optimizer: NN.Optimizer
+    let name: String
+    init(_ optimizer: NN.Optimizer, name: String) {
+        self.optimizer = optimizer
+        self.name = name
+    }
+    override var typeName: String { name }
+    override func repr(_ interpreter: Interpreter) throws -> String { "\(name)(lr=\(pythonFloatRepr(optimizer.lr)))" }
+    override func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
+        switch name {
+        case "lr": return .float(optimizer.lr)
+        case "param_groups": return .list(ListObject([.object(ParamGroupView(self))]))
+        default: return nil
+        }
+    }
+    override func setAttribute(_ name: String, _ value: Value, _ interpreter: Interpreter) throws {
+        guard name == "lr", let lr = interpreter.number(value) else { try super.setAttribute(name, value, interpreter); return }
+        optimizer.lr = lr
+    }
+}
+
+/// `optimizer.param_groups[0]`: reading and writing `'lr'` reaches the optimiser.
+final class ParamGroupView: NativeObject {
+    let owner: OptimizerObject
+    init(_ owner: OptimizerObject) { self.owner = owner }
+    override var typeName: String { "dict" }
+    override func getItem(_ index: Value, _ interpreter: Interpreter) throws -> Value {
+        guard case .str("lr") = index else { throw LangError("KeyError: \(try interpreter.repr(index)) (param groups expose 'lr')") }
+        return .float(owner.optimizer.lr)
+    }
+    override func setItem(_ index: Value, _ value: Value, _ interpreter: Interpreter) throws {
+        guard case .str("lr") = index, let lr = interpreter.number(value) else { throw LangError("param groups expose 'lr' only") }
+        owner.optimizer.lr = lr
+    }
+}
+
+/// `StepLR(optimizer, step_size, gamma)`.
+final class SchedulerObject: NativeObject {
+    let scheduler: NN.StepLR
+    init(_ scheduler: NN.StepLR) { self.scheduler = scheduler }
+    override var typeName: String { "StepLR" }
+}
+
+extension Library {
+    func registerOptimizers() {
+        func parameters(_ a: Arguments) throws -> [Tensor] {
+            let items = try a.interpreter.iterateToArray(a["params"])
+            if items.isEmpty { throw LangError("optimizer got an empty parameter list") }
+            return try items.map { try a.interpreter.tensorValue($0, "optimizer parameter") }
+        }
+        function("SGD", "params, lr=0.001, momentum=0, dampening=0, weight_decay=0, nesterov=False", doc: "Stochastic gradient descent (with momentum).", in: ["optim"]) { a in
+            .object(OptimizerObject(try a.interpreter.engine {
+                try NN.SGD(try parameters(a), lr: try a.double("lr"), momentum: try a.double("momentum"), dampening: try a.double("dampening"),
+                           weightDecay: try a.double("weight_decay"), nesterov: try a.bool("nesterov"))
+            }, name: "SGD"))
+        }
+        for (name, decoupled) in [("Adam", false), ("AdamW", true)] {
+            function(name, "params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=\(decoupled ? "0.01" : "0"), amsgrad=False", doc: "\(name) optimiser.", in: ["optim"]) { a in
+                let betas = try a.interpreter.iterateToArray(a["betas"]).map { try a.interpreter.number($0) ?? { throw LangError("betas must be numbers") }() }
+                guard betas.count == 2 else { throw LangError("\(name)(): betas must be a pair") }
+                let params = try parameters(a)
+                let opt: NN.Optimizer = try a.interpreter.engine {
+                    decoupled ? try NN.AdamW(params, lr: try a.double("lr"), betas: (betas[0], betas[1]), eps: try a.double("eps"), weightDecay: try a.double("weight_decay"), amsgrad: try a.bool("amsgrad"))
+                        : try NN.Adam(params, lr: try a.double("lr"), betas: (betas[0], betas[1]), eps: try a.double("eps"), weightDecay: try a.double("weight_decay"), amsgrad: try a.bool("amsgrad"))
+                }
+                return .object(OptimizerObject(opt, name: name))
+            }
+        }
+        function("StepLR", "optimizer, step_size, gamma=0.1", doc: "Multiplies the learning rate by gamma every step_size steps.", in: ["optim", "lr_scheduler"]) { a in
+            guard case .object(let o as OptimizerObject) = a["optimizer"] else { throw LangError("StepLR(): optimizer must be an optimiser") }
+            return .object(SchedulerObject(try a.interpreter.engine { try NN.StepLR(o.optimizer, stepSize: try a.int("step_size"), gamma: try a.double("gamma")) }))
+        }
+        namespace("optim").members["lr_scheduler"] = .object(namespace("lr_scheduler"))
+        for type in ["SGD", "Adam", "AdamW"] {
+            method(type, "step", "", doc: "Updates the parameters from their gradients.") { a in
+                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
+                try a.interpreter.engine { try o.optimizer.step() }
+                return .none
+            }
+            method(type, "zero_grad", "set_to_none=True", doc: "Clears the parameters' gradients.") { a in
+                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
+                o.optimizer.zeroGrad()
+                return .none
+            }
+        }
+        method("StepLR", "step", "", doc: "Advances the schedule by one epoch.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            o.scheduler.step()
+            return .none
+        }
+        method("StepLR", "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            return .list(ListObject([.float(o.scheduler.lastLR)]))
+        }
+    }
+}
