@@ -149,13 +149,14 @@ public final class Library {
     private(set) var globalOrder: [String] = []
     private(set) var globalValues: [String: Value] = [:]
     private(set) var namespaces: [String: NamespaceObject] = [:]
-    private var methods: [String: [String: BuiltinFunction]] = [:]
+    private(set) var methods: [String: [String: BuiltinFunction]] = [:]
     private var moduleMethods: [String: BuiltinFunction] = [:]
 
     // Hooks through which the tensor bindings take part in the language's operators.
     var tensorBinary: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorInPlace: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorUnary: ((Bool, Value, Interpreter) throws -> Value?)?
+    var tensorInvert: ((Value, Interpreter) throws -> Value?)?
     var tensorCompare: ((CompareOp, Value, Value, Interpreter) throws -> Value?)?
     /// A one-element tensor's value as an int or float (for formatting and arguments).
     var tensorScalar: ((Value, Interpreter) throws -> Value?)?
