@@ -53,11 +53,12 @@ enum FStringPart {
     case field(Expr, conversion: Character?, spec: [FStringPart]?)
 }
 
-enum UnaryOp { case negate, plus }
+enum UnaryOp { case negate, plus, invert }
 
 public enum BinaryOp: String {
     case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//"
     case modulo = "%", power = "**", matmul = "@"
+    case bitAnd = "&", bitOr = "|", bitXor = "^"
 }
 
 public enum CompareOp: String {

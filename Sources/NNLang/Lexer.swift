@@ -336,9 +336,9 @@ struct Lexer {
 
     private static let operators3: Set<String> = ["**=", "//=", "..."]
     private static let operators2: Set<String> = [
-        "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "@=", "%=", "->",
+        "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "@=", "%=", "->", "&=", "|=", "^=",
     ]
-    private static let operators1: Set<UInt8> = Set("+-*/%@<>=()[]{},:.;".utf8)
+    private static let operators1: Set<UInt8> = Set("+-*/%@<>=()[]{},:.;&|^~".utf8)
 
     private mutating func lexOperator() throws {
         let start = pos

@@ -220,6 +220,9 @@ struct Parser {
         case "/=": return .divide
         case "//=": return .floorDivide
         case "%=": return .modulo
+        case "&=": return .bitAnd
+        case "|=": return .bitOr
+        case "^=": return .bitXor
         case "**=": return .power
         case "@=": return .matmul
         default: return nil
@@ -512,7 +515,7 @@ struct Parser {
 
     private mutating func parseComparison() throws -> Expr {
         let loc = current.location
-        let first = try parseArithmetic()
+        let first = try parseBitOr()
         var rest: [(CompareOp, Expr)] = []
         while true {
             var op: CompareOp?
@@ -531,10 +534,39 @@ struct Parser {
                 op = matchKeyword("not") ? .isNot : .is
             }
             guard let found = op else { break }
-            rest.append((found, try parseArithmetic()))
+            rest.append((found, try parseBitOr()))
             if rest.count > Parser.maxChainLength { throw LangError("expression too long", at: loc) }
         }
         return rest.isEmpty ? first : .compare(first, rest, loc)
+    }
+
+    /// `|`, `^`, `&` (between comparisons and arithmetic, as in Python): bitwise on
+    /// ints and bools, elementwise logical on bool tensors.
+    private mutating func parseBitOr() throws -> Expr {
+        var left = try parseBitXor()
+        while check("|") {
+            let token = advance()
+            left = .binary(.bitOr, left, try parseBitXor(), token.location)
+        }
+        return left
+    }
+
+    private mutating func parseBitXor() throws -> Expr {
+        var left = try parseBitAnd()
+        while check("^") {
+            let token = advance()
+            left = .binary(.bitXor, left, try parseBitAnd(), token.location)
+        }
+        return left
+    }
+
+    private mutating func parseBitAnd() throws -> Expr {
+        var left = try parseArithmetic()
+        while check("&") {
+            let token = advance()
+            left = .binary(.bitAnd, left, try parseArithmetic(), token.location)
+        }
+        return left
     }
 
     private mutating func parseArithmetic() throws -> Expr {
@@ -571,6 +603,12 @@ struct Parser {
     }
 
     private mutating func parseUnary() throws -> Expr {
+        if check("~") {
+            let token = advance()
+            try enter()
+            defer { leave() }
+            return .unary(.invert, try parseUnary(), token.location)
+        }
         if current.kind == .op, current.text == "-" || current.text == "+" {
             let token = advance()
             try enter()

@@ -272,6 +272,7 @@ final class Resolver {
         case .none(let loc): return ConstantNode(.none, loc)
         case .ellipsis(let loc): return ConstantNode(.object(EllipsisObject()), loc)
         case .fstring(let parts, let loc): return try resolveFString(parts, loc)
+        case .unary(.invert, let operand, let loc): return InvertNode(try resolve(operand), loc)
         case .unary(let op, let operand, let loc): return UnaryNode(negate: op == .negate, try resolve(operand), loc)
         case .binary(let op, let l, let r, let loc): return BinaryNode(op, try resolve(l), try resolve(r), loc)
         case .and(let l, let r, let loc): return AndNode(try resolve(l), try resolve(r), loc)

@@ -266,7 +266,7 @@ private func intUnary(_ op: UnaryOp, _ a: NDArray) throws -> NDArray {
     case .floor, .ceil, .round: return try mapUnaryKernel(a) { (x: Int64) in x }
     case .step: return try mapUnaryKernel(a) { (x: Int64) in x > 0 ? 1 : 0 }
     case .powScalar(let e):
-        let ie = Int64(e)
+        let ie = Int64(casting: e)
         return try mapUnaryKernel(a) { (x: Int64) in intPower(x, ie) }
     case .clamp(let lo, let hi):
         // PyTorch: integer clamp with float bounds promotes; integral bounds stay int64.

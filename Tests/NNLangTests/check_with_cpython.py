@@ -15,7 +15,8 @@ PRELUDE = """
 import builtins, torch, torch.nn as nn, torch.nn.functional as F
 from torch import (tensor, zeros, ones, full, arange, linspace, eye, zeros_like, ones_like, float32, float64,
     int64, exp, sqrt, sin, cos, relu, sigmoid, tanh, maximum, minimum, where, outer, cat, stack, einsum,
-    softmax, log_softmax, logsumexp, mean, no_grad, manual_seed, randn, rand, randint, matmul, Tensor)
+    softmax, log_softmax, logsumexp, mean, no_grad, enable_grad, set_printoptions, manual_seed, randn, rand,
+    randint, matmul, Tensor)
 from torch.nn import Parameter, Module, Linear, Sequential, ReLU, Tanh, Sigmoid, MSELoss, CrossEntropyLoss
 from torch.nn.functional import mse_loss, cross_entropy, nll_loss, binary_cross_entropy
 from torch.optim import SGD, Adam

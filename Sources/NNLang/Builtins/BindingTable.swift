@@ -156,6 +156,7 @@ public final class Library {
     var tensorBinary: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorInPlace: ((BinaryOp, Value, Value, Interpreter) throws -> Value?)?
     var tensorUnary: ((Bool, Value, Interpreter) throws -> Value?)?
+    var tensorInvert: ((Value, Interpreter) throws -> Value?)?
     var tensorCompare: ((CompareOp, Value, Value, Interpreter) throws -> Value?)?
     /// A one-element tensor's value as an int or float (for formatting and arguments).
     var tensorScalar: ((Value, Interpreter) throws -> Value?)?

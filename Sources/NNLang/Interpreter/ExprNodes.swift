@@ -130,6 +130,27 @@ final class UnaryNode: ExprNode {
     }
 }
 
+/// `~x`: bitwise not of an int, logical not of a bool tensor.
+final class InvertNode: ExprNode {
+    let operand: ExprNode
+    init(_ operand: ExprNode, _ location: SourceLocation) {
+        self.operand = operand
+        super.init(location)
+    }
+    override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        let v = try operand.eval(f, rt)
+        do {
+            switch v {
+            case .int(let i): return .int(~i)
+            case .bool(let b): return .int(~(b ? 1 : 0))
+            default:
+                if let r = try rt.library.tensorInvert?(v, rt) { return r }
+                throw LangError("bad operand type for unary ~: '\(v.typeName)'")
+            }
+        } catch let e as LangError { throw e.located(location) }
+    }
+}
+
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp

@@ -26,10 +26,16 @@ extension Interpreter {
         case (.int(let a), .int(let b)): return try intBinary(op, a, b)
         case (.bool(let a), .int(let b)): return try intBinary(op, a ? 1 : 0, b)
         case (.int(let a), .bool(let b)): return try intBinary(op, a, b ? 1 : 0)
-        case (.bool(let a), .bool(let b)): return try intBinary(op, a ? 1 : 0, b ? 1 : 0)
+        case (.bool(let a), .bool(let b)):
+            switch op {
+            case .bitAnd: return .bool(a && b)
+            case .bitOr: return .bool(a || b)
+            case .bitXor: return .bool(a != b)
+            default: return try intBinary(op, a ? 1 : 0, b ? 1 : 0)
+            }
         default: break
         }
-        if op != .matmul, let a = number(l), let b = number(r) {
+        if op != .matmul && op != .bitAnd && op != .bitOr && op != .bitXor, let a = number(l), let b = number(r) {
             return try floatBinary(op, a, b)
         }
         if let result = try library.tensorBinary?(op, l, r, self) { return result }
@@ -80,6 +86,9 @@ extension Interpreter {
         case .modulo: return "__mod__"
         case .power: return "__pow__"
         case .matmul: return "__matmul__"
+        case .bitAnd: return "__and__"
+        case .bitOr: return "__or__"
+        case .bitXor: return "__xor__"
         }
     }
 
@@ -163,6 +172,9 @@ extension Interpreter {
             return .int(result)
         case .matmul:
             throw LangError("unsupported operand type(s) for @: 'int' and 'int'")
+        case .bitAnd: return .int(a & b)
+        case .bitOr: return .int(a | b)
+        case .bitXor: return .int(a ^ b)
         }
     }
 
@@ -186,8 +198,8 @@ extension Interpreter {
                 throw LangError("negative number cannot be raised to a fractional power (nn has no complex numbers)")
             }
             return .float(Foundation.pow(a, b))
-        case .matmul:
-            throw LangError("unsupported operand type(s) for @: 'float' and 'float'")
+        case .matmul, .bitAnd, .bitOr, .bitXor:
+            throw LangError("unsupported operand type(s) for \(op.rawValue): 'float' and 'float'")
         }
     }
 

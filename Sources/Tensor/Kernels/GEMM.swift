@@ -85,25 +85,5 @@ func gemmDispatch<T: GEMMScalar>(
         gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
         return
     }
-    // Split the output along its longer side, in whole micro-tiles.
-    let splitColumns = n >= m
-    let unit = splitColumns ? T.microColumns : T.microRows
-    let extent = splitColumns ? n : m
-    let units = (extent + unit - 1) / unit
-    let cAddress = UInt(bitPattern: c)
-    parallelFor(count: parts) { part in
-        let firstUnit = units * part / parts, endUnit = units * (part + 1) / parts
-        let start = firstUnit * unit, end = min(extent, endUnit * unit)
-        if start >= end { return }
-        let cPart = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        if splitColumns {
-            gemmBlocked(
-                m: m, n: end - start, k: k, a: a, b: b.offset(row: 0, col: start),
-                c: cPart + start, ldc: ldc, accumulate: accumulate)
-        } else {
-            gemmBlocked(
-                m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
-                c: cPart + start * ldc, ldc: ldc, accumulate: accumulate)
-        }
-    }
+    gemmBlockedTeam(parts: parts, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
 }

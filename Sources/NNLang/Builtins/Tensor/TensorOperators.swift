@@ -45,6 +45,19 @@ extension Library {
                 case .matmul: return try a.matmul(b)
                 case .floorDivide: return Tensor.constant(try a.data.binary(.floorDivide, b.data))
                 case .modulo: return Tensor.constant(try a.data.binary(.remainder, b.data))
+                case .bitAnd, .bitOr, .bitXor:
+                    guard a.dtype == .bool, b.dtype == .bool else {
+                        throw LangError("\(op.rawValue) on tensors needs bool tensors (masks), got \(a.dtype.rawValue) and \(b.dtype.rawValue)")
+                    }
+                    // Logical on bools (the usual mask algebra); 0/1 arithmetic on the engine.
+                    let x = try a.to(.int64), y = try b.to(.int64)
+                    let combined: Tensor
+                    switch op {
+                    case .bitAnd: combined = try x * y
+                    case .bitOr: combined = try (x + y).clamp(max: 1)
+                    default: combined = try (x - y).abs()
+                    }
+                    return try combined.to(.bool)
                 }
             })
         }
@@ -65,6 +78,11 @@ extension Library {
                 }
             }
             return l
+        }
+        tensorInvert = { v, rt in
+            guard case .tensor(let t) = v else { return nil }
+            guard t.dtype == .bool else { throw LangError("~ on tensors needs a bool tensor (got \(t.dtype.rawValue))") }
+            return .tensor(try rt.engine { Tensor.constant(try t.data.unary(.logicalNot)) })
         }
         tensorUnary = { negate, v, rt in
             guard case .tensor(let t) = v else { return nil }
