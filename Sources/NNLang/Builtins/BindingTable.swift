@@ -1,5 +1,15 @@
 import Foundation
 
+extension StringProtocol {
+    /// The text without leading and trailing spaces (cheaper than Foundation's trimming).
+    var trimmedOfSpaces: String {
+        var slice = Substring(self)
+        while slice.first == " " { slice = slice.dropFirst() }
+        while slice.last == " " { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
+
 /// A library function or method callable from nn. Its signature is written as
 /// PyTorch/Python writes it, so binding errors read like Python's and `help()` can
 /// print it.
@@ -172,37 +182,94 @@ public final class Library {
     init() {}
 
     /// Parses a Python parameter list such as `"input, dim=None, *, keepdim=False"`.
+    /// Hand-written (no tokenizer) because every session start builds the whole table.
     static func parseSignature(_ text: String, function: String) -> (Signature, [Value?]) {
-        do {
-            var parser = Parser(tokens: try Lexer.tokenize("lambda \(text): 0", map: LocationMap(fileLines: [], columnOffsets: [])))
-            guard case .lambda(let parameters, _, _) = try parser.parseExpression() else {
-                preconditionFailure("binding table: bad signature for \(function)")
+        var names: [String] = []
+        var defaults: [Value?] = []
+        var positionalCount: Int?
+        var varPositional: String?
+        var varKeyword: String?
+        for rawItem in splitTopLevel(text) {
+            let item = rawItem.trimmedOfSpaces
+            if item.isEmpty || item == "/" { continue }
+            if item == "*" {
+                positionalCount = positionalCount ?? names.count
+            } else if item.hasPrefix("**") {
+                varKeyword = String(item.dropFirst(2))
+            } else if item.hasPrefix("*") {
+                varPositional = String(item.dropFirst())
+                positionalCount = positionalCount ?? names.count
+            } else if let eq = item.firstIndex(of: "=") {
+                names.append(item[..<eq].trimmedOfSpaces)
+                guard let value = constant(item[item.index(after: eq)...].trimmedOfSpaces) else {
+                    preconditionFailure("binding table: bad default in signature of \(function): \(item)")
+                }
+                defaults.append(value)
+            } else {
+                names.append(item)
+                defaults.append(nil)
             }
-            let named = parameters.filter { $0.kind == .normal }
-            let signature = Signature(
-                names: named.map(\.name), positionalCount: named.filter { !$0.keywordOnly }.count,
-                varPositionalName: parameters.first { $0.kind == .varPositional }?.name,
-                varKeywordName: parameters.first { $0.kind == .varKeyword }?.name)
-            let defaults = try named.map { try $0.defaultValue.map(constant) }
-            return (signature, defaults)
-        } catch {
-            preconditionFailure("binding table: bad signature for \(function): \(error)")
         }
+        let signature = Signature(names: names, positionalCount: positionalCount ?? names.count,
+                                  varPositionalName: varPositional, varKeywordName: varKeyword)
+        return (signature, defaults)
     }
 
-    private static func constant(_ e: Expr) throws -> Value {
-        switch e {
-        case .int(let v, _): return .int(v)
-        case .float(let v, _): return .float(v)
-        case .string(let s, _): return .str(s)
-        case .bool(let b, _): return .bool(b)
-        case .none: return .none
-        case .tuple(let items, _): return .tuple(try items.map(constant))
-        case .list(let items, _): return .list(ListObject(try items.map(constant)))
-        case .ellipsis: return .object(EllipsisObject())  // "no default given" marker
-        case .name(let n, _): return .str(n)  // symbolic defaults such as `activation=relu`, resolved by the binding
-        default: throw LangError("not a constant")
+    /// Splits at commas outside brackets and quotes.
+    private static func splitTopLevel(_ text: String) -> [Substring] {
+        var parts: [Substring] = []
+        var depth = 0
+        var quote: Character?
+        var start = text.startIndex
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "(" || c == "[" {
+                depth += 1
+            } else if c == ")" || c == "]" {
+                depth -= 1
+            } else if c == "," && depth == 0 {
+                parts.append(text[start..<i])
+                start = text.index(after: i)
+            }
+            i = text.index(after: i)
         }
+        parts.append(text[start..<text.endIndex])
+        return parts
+    }
+
+    /// A default value: None, True, False, numbers, strings, `...`, tuples of these, or a
+    /// bare name (kept as a string, resolved by the binding, e.g. `activation=relu`).
+    private static func constant(_ text: String) -> Value? {
+        switch text {
+        case "None": return Value.none
+        case "True": return .bool(true)
+        case "False": return .bool(false)
+        case "...": return .object(EllipsisObject())
+        default: break
+        }
+        if let i = Int(text) { return .int(i) }
+        if let d = Double(text) { return .float(d) }
+        if text.count >= 2, let f = text.first, f == "'" || f == "\"", text.last == f {
+            let inner = String(text.dropFirst().dropLast())
+            return .str(inner.replacingOccurrences(of: "\\n", with: "\n"))
+        }
+        if text.hasPrefix("("), text.hasSuffix(")") {
+            let inner = String(text.dropFirst().dropLast())
+            let items = splitTopLevel(inner).map { $0.trimmedOfSpaces }.filter { !$0.isEmpty }
+            var values: [Value] = []
+            for item in items {
+                guard let v = constant(item) else { return nil }
+                values.append(v)
+            }
+            return .tuple(values)
+        }
+        if text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { return .str(text) }
+        return nil
     }
 
     func makeFunction(_ name: String, _ signatureText: String, doc: String,

@@ -57,13 +57,24 @@ public final class Instance {
 
     init(cls: ClassObject) { self.cls = cls }
 
+    /// Small instances are searched linearly: comparing short strings is cheaper than
+    /// hashing them, and most objects have a handful of attributes.
+    @inline(__always)
+    private func index(of name: String) -> Int? {
+        if attributeNames.count <= 8 {
+            for i in attributeNames.indices where attributeNames[i] == name { return i }
+            return nil
+        }
+        return indexByName[name]
+    }
+
     func attribute(_ name: String) -> Value? {
-        guard let i = indexByName[name] else { return nil }
+        guard let i = index(of: name) else { return nil }
         return attributeValues[i]
     }
 
     func setAttribute(_ name: String, _ value: Value) {
-        if let i = indexByName[name] {
+        if let i = index(of: name) {
             attributeValues[i] = value
         } else {
             indexByName[name] = attributeNames.count
