@@ -56,6 +56,9 @@ extension Library {
             return BuiltinEntry(name: name, parameters: function.signatureText, doc: function.doc)
         case .object(let object) where object is NamespaceObject:
             return nil
+        case .object(let object as LibraryClass):
+            // A library module class (`Linear`): documented by its constructor's signature.
+            return BuiltinEntry(name: name, parameters: object.constructor.signatureText, doc: object.constructor.doc)
         case .classObject:
             return BuiltinEntry(name: name, parameters: "", doc: "")
         default:
