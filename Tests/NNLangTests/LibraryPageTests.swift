@@ -11,7 +11,7 @@ import Testing
 /// A failure prints the exact lines to paste into the page.
 @Suite struct LibraryPageTests {
     /// docs/library.md, found from this file's path (Tests/NNLangTests/ → repository root).
-    /// `NBRUN_LIBRARY_PAGE=/dev/null` makes the test list every entry (to rebuild the page).
+    /// `NBRUN_LIBRARY_PAGE=/tmp/empty.md (an empty file)` makes the test list every entry (to rebuild the page).
     static let pageURL = ProcessInfo.processInfo.environment["NBRUN_LIBRARY_PAGE"].map(URL.init(fileURLWithPath:))
         ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

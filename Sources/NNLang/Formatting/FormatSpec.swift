@@ -1,4 +1,5 @@
 import Foundation
+import Autograd
 
 /// Python's format-specification mini-language:
 /// `[[fill]align][sign][#][0][width][,|_][.precision][type]`,
@@ -187,6 +188,8 @@ extension Interpreter {
             var body = s
             if let p = spec.precision { body = String(s.prefix(p)) }
             return spec.pad(body, numeric: false)
+        case .tensor(let t) where t.numel() != 1:
+            throw LangError("unsupported format string passed to Tensor.__format__")
         default:
             if let scalar = try library.tensorScalar?(value, self) { return try format(scalar, spec: text) }
             if case .instance(let inst) = value, let m = inst.cls.lookup("__format__") {

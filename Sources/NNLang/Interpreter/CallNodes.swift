@@ -52,19 +52,19 @@ final class CallNode: ExprNode {
         }
         simpleArguments = simple.count == arguments.count ? simple : nil
         simpleCount = simple.count == arguments.count ? simple.count : -1
-        argument0 = simple.count == arguments.count && simple.count > 0 ? simple[0] : nil
-        argument1 = simple.count == arguments.count && simple.count > 1 ? simple[1] : nil
-        fastCallee = callee
+        argument0 = simple.count == arguments.count && simple.count > 0 ? ChildNode(simple[0]) : nil
+        argument1 = simple.count == arguments.count && simple.count > 1 ? ChildNode(simple[1]) : nil
+        fastCallee = ChildNode(callee)
         super.init(location)
     }
     /// Number of plain positional arguments, or -1 when there are keywords or stars.
     let simpleCount: Int
-    unowned(unsafe) let argument0: ExprNode?
-    unowned(unsafe) let argument1: ExprNode?
-    unowned(unsafe) let fastCallee: ExprNode
+    let argument0: ChildNode<ExprNode>?
+    let argument1: ChildNode<ExprNode>?
+    let fastCallee: ChildNode<ExprNode>
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let c = try fastCallee.eval(f, rt)
+        let c = try fastCallee.with { try $0.eval(f, rt) }
         if simpleCount >= 0, case .function(let fn) = c {
             let code = fn.code
             if code.isSimple && simpleCount == code.signature.names.count {
@@ -74,10 +74,10 @@ final class CallNode: ExprNode {
                 let slots = frame.slots
                 switch simpleCount {
                 case 0: break
-                case 1: slots[0] = try argument0!.eval(f, rt)
+                case 1: slots[0] = try argument0!.with { try $0.eval(f, rt) }
                 case 2:
-                    slots[0] = try argument0!.eval(f, rt)
-                    slots[1] = try argument1!.eval(f, rt)
+                    slots[0] = try argument0!.with { try $0.eval(f, rt) }
+                    slots[1] = try argument1!.with { try $0.eval(f, rt) }
                 default:
                     for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
                 }

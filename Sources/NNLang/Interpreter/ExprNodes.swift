@@ -6,6 +6,15 @@ class ExprNode {
     func eval(_ f: Frame, _ rt: Interpreter) throws -> Value { .none }
 }
 
+/// A child node evaluated without reference counting: the parent also holds the child
+/// strongly, so the unmanaged reference is valid for the parent's lifetime.
+struct ChildNode<Node: AnyObject> {
+    let reference: Unmanaged<Node>
+    init(_ node: Node) { reference = Unmanaged.passUnretained(node) }
+    @inline(__always)
+    func with<R>(_ body: (Node) throws -> R) rethrows -> R { try reference._withUnsafeGuaranteedRef(body) }
+}
+
 final class ConstantNode: ExprNode {
     let value: Value
     init(_ value: Value, _ location: SourceLocation) {
@@ -157,19 +166,19 @@ final class BinaryNode: ExprNode {
     // The strong references own the children; the unowned(unsafe) copies are what the
     // hot path reads, so evaluating a child costs no reference counting.
     private let ownedLeft: ExprNode, ownedRight: ExprNode
-    unowned(unsafe) let left: ExprNode
-    unowned(unsafe) let right: ExprNode
+    let left: ChildNode<ExprNode>
+    let right: ChildNode<ExprNode>
     init(_ op: BinaryOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
         self.ownedLeft = left
         self.ownedRight = right
-        self.left = left
-        self.right = right
+        self.left = ChildNode(left)
+        self.right = ChildNode(right)
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let l = try left.eval(f, rt)
-        let r = try right.eval(f, rt)
+        let l = try left.with { try $0.eval(f, rt) }
+        let r = try right.with { try $0.eval(f, rt) }
         switch (op, l, r) {
         case (.add, .int(let a), .int(let b)):
             let (v, o) = a.addingReportingOverflow(b)
@@ -193,19 +202,19 @@ final class BinaryNode: ExprNode {
 final class CompareNode: ExprNode {
     let op: CompareOp
     private let ownedLeft: ExprNode, ownedRight: ExprNode
-    unowned(unsafe) let left: ExprNode
-    unowned(unsafe) let right: ExprNode
+    let left: ChildNode<ExprNode>
+    let right: ChildNode<ExprNode>
     init(_ op: CompareOp, _ left: ExprNode, _ right: ExprNode, _ location: SourceLocation) {
         self.op = op
         self.ownedLeft = left
         self.ownedRight = right
-        self.left = left
-        self.right = right
+        self.left = ChildNode(left)
+        self.right = ChildNode(right)
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let l = try left.eval(f, rt)
-        let r = try right.eval(f, rt)
+        let l = try left.with { try $0.eval(f, rt) }
+        let r = try right.with { try $0.eval(f, rt) }
         if case .int(let a) = l, case .int(let b) = r {
             switch op {
             case .less: return .bool(a < b)

@@ -203,7 +203,9 @@ final class FunctionCode {
     /// Whether the frame must record its function (for zero-argument `super()`).
     let needsFunction: Bool
     /// The body when it is one statement (saves iterating an array per call).
-    unowned(unsafe) let singleStatement: StmtNode?
+    let singleStatement: ChildNode<StmtNode>?
+    /// The body's statements as unmanaged references (the body array owns them).
+    let bodyReferences: [ChildNode<StmtNode>]
     /// Names of the slots, for error messages.
     var slotNames: [String]
     let location: SourceLocation
@@ -215,7 +217,8 @@ final class FunctionCode {
         self.body = body
         self.expression = expression
         self.needsFunction = needsFunction
-        self.singleStatement = body.count == 1 ? body[0] : nil
+        self.singleStatement = body.count == 1 ? ChildNode(body[0]) : nil
+        self.bodyReferences = body.map { ChildNode($0) }
         self.name = name
         self.qualifiedName = qualifiedName
         self.signature = signature

@@ -128,10 +128,10 @@ public final class Interpreter {
             return try expression.eval(frame, self)
         }
         if let single = code.singleStatement {
-            return try single.exec(frame, self) == .returned ? frame.returnValue : .none
+            return try single.with { try $0.exec(frame, self) } == .returned ? frame.returnValue : .none
         }
-        for statement in code.body {
-            if try statement.exec(frame, self) == .returned { return frame.returnValue }
+        for statement in code.bodyReferences {
+            if try statement.with({ try $0.exec(frame, self) }) == .returned { return frame.returnValue }
         }
         return .none
     }

@@ -258,28 +258,31 @@ final class AugmentedAssignStmt: StmtNode {
 /// `if c: … [else: …]` — the common one-branch form, without iterating branch tuples.
 final class SimpleIfStmt: StmtNode {
     private let ownedCondition: ExprNode
-    unowned(unsafe) let condition: ExprNode
+    let condition: ChildNode<ExprNode>
     let body: [StmtNode]
-    unowned(unsafe) let single: StmtNode?
+    let single: ChildNode<StmtNode>?
     let elseBody: [StmtNode]?
-    unowned(unsafe) let elseSingle: StmtNode?
+    let elseSingle: ChildNode<StmtNode>?
     init(_ condition: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
         self.ownedCondition = condition
-        self.condition = condition
+        self.condition = ChildNode(condition)
         self.body = body
-        self.single = body.count == 1 ? body[0] : nil
+        self.single = body.count == 1 ? ChildNode(body[0]) : nil
         self.elseBody = elseBody
-        self.elseSingle = elseBody?.count == 1 ? elseBody?[0] : nil
+        self.elseSingle = elseBody?.count == 1 ? elseBody.map { ChildNode($0[0]) } : nil
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        let c = try condition.eval(f, rt)
+        let c = try condition.with { try $0.eval(f, rt) }
         let truth: Bool
         if case .bool(let b) = c { truth = b } else {
-            do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
+            do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(ownedCondition.location) }
         }
-        if truth { return try single?.exec(f, rt) ?? execBlock(body, f, rt) }
-        if let s = elseSingle { return try s.exec(f, rt) }
+        if truth {
+            if let s = single { return try s.with { try $0.exec(f, rt) } }
+            return try execBlock(body, f, rt)
+        }
+        if let s = elseSingle { return try s.with { try $0.exec(f, rt) } }
         if let elseBody = elseBody { return try execBlock(elseBody, f, rt) }
         return .normal
     }
@@ -310,12 +313,12 @@ final class IfStmt: StmtNode {
 final class WhileStmt: StmtNode {
     let condition: ExprNode
     let body: [StmtNode]
-    let single: StmtNode?
+    let single: ChildNode<StmtNode>?
     let elseBody: [StmtNode]?
     init(_ condition: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
         self.condition = condition
         self.body = body
-        self.single = body.count == 1 ? body[0] : nil
+        self.single = body.count == 1 ? ChildNode(body[0]) : nil
         self.elseBody = elseBody
         super.init(location)
     }
@@ -328,7 +331,7 @@ final class WhileStmt: StmtNode {
                 do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
             }
             if !truth { break }
-            let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
+            let flow = try single.map { s in try s.with { try $0.exec(f, rt) } } ?? execBlock(body, f, rt)
             if flow == .breakLoop { return .normal }
             if flow == .returned { return flow }
         }
@@ -341,13 +344,13 @@ final class ForStmt: StmtNode {
     let target: TargetNode
     let iterable: ExprNode
     let body: [StmtNode]
-    let single: StmtNode?
+    let single: ChildNode<StmtNode>?
     let elseBody: [StmtNode]?
     init(_ target: TargetNode, _ iterable: ExprNode, _ body: [StmtNode], elseBody: [StmtNode]?, _ location: SourceLocation) {
         self.target = target
         self.iterable = iterable
         self.body = body
-        self.single = body.count == 1 ? body[0] : nil
+        self.single = body.count == 1 ? ChildNode(body[0]) : nil
         self.elseBody = elseBody
         super.init(location)
     }
@@ -360,7 +363,7 @@ final class ForStmt: StmtNode {
             while step > 0 ? i < stop : i > stop {
                 try rt.tick()
                 try target.assign(.int(i), f, rt)
-                let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
+                let flow = try single.map { s in try s.with { try $0.exec(f, rt) } } ?? execBlock(body, f, rt)
                 if flow == .breakLoop { return .normal }
                 if flow == .returned { return flow }
                 i += step
@@ -371,7 +374,7 @@ final class ForStmt: StmtNode {
             while let item = try iterator.next() {
                 try rt.tick()
                 try target.assign(item, f, rt)
-                let flow = try single?.exec(f, rt) ?? execBlock(body, f, rt)
+                let flow = try single.map { s in try s.with { try $0.exec(f, rt) } } ?? execBlock(body, f, rt)
                 if flow == .breakLoop { return .normal }
                 if flow == .returned { return flow }
             }

@@ -4,11 +4,11 @@
 Programs that use nn-only features carry a `# cpython: skip` line. Cells (split at
 `#---`) run in one shared globals dict; an exception stops only its own cell and its
 message is compared with `# expect error:`. Run by hand when adding programs:
-    python3 Tests/NNLangTests/check_with_cpython.py
+    python3 scripts/check_nn_programs_with_cpython.py
 """
 import contextlib, io, pathlib, sys
 
-root = pathlib.Path(__file__).parent / "Programs"
+root = pathlib.Path(__file__).parent.parent / "Tests" / "NNLangTests" / "Programs"
 
 # nn's globals are PyTorch's names (with Python's sum/max/min/log/abs also taking tensors).
 PRELUDE = """
