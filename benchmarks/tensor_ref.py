@@ -34,6 +34,7 @@ def torch_times():
     b = torch.randn(4, generator=g, requires_grad=True)
     data = torch.randn(4, generator=g)
     big = torch.randn(1_000_000, generator=g)
+    rows = torch.randn(1000, 64, generator=g)
 
     def step():
         (data * w + b).relu().sum().backward()
@@ -46,6 +47,10 @@ def torch_times():
         "(x*w+b).relu().sum().backward() x 20000": per_call(step, 20_000, repeats=3) * 20_000 * 1e3,
         "add, 1M elements float32": per_call(lambda: big + big, 200) * 1e3,
         "sum, 1M elements float32": per_call(lambda: big.sum(), 200) * 1e3,
+        "exp, 1M elements float32": per_call(lambda: big.exp(), 50) * 1e3,
+        "tanh, 1M elements float32": per_call(lambda: big.tanh(), 50) * 1e3,
+        "sigmoid, 1M elements float32": per_call(lambda: big.sigmoid(), 50) * 1e3,
+        "softmax(dim=1), 1000x64 float32": per_call(lambda: rows.softmax(1), 200) * 1e3,
     }
 
 

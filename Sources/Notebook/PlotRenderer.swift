@@ -165,6 +165,10 @@ enum PlotRenderer {
     /// Short tick labels: "0", "0.5", "1000", "1e-05".
     static func formatTick(_ value: Double, digits: Int = 4) -> String {
         if value == 0 || abs(value) < 1e-12 { return "0" }
+        // Whole numbers and values in the thousands read best without an exponent (2000, not 2e+03).
+        if abs(value) < 1e6, value == value.rounded() || abs(value) >= 1000 {
+            return String(Int(value.rounded()))
+        }
         return String(format: "%.\(digits)g", value)
     }
 }

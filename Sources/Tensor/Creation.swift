@@ -85,7 +85,9 @@ extension NDArray {
         if (end - start) / step < 0 && end != start {
             throw TensorError("arange: upper bound and larger bound inconsistent with step sign")
         }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = ((end - start) / step).rounded(.up)
+        if steps > Double(1 << 48) { throw TensorError("arange: too many elements (\(steps))") }
+        let n = max(0, Int(steps))
         let out = try NDArray.empty([n], dtype: dtype)
         switch dtype {
         case .float32: let p = out.pointer(Float.self); for i in 0..<n { p[i] = Float(start + Double(i) * step) }
@@ -97,25 +99,32 @@ extension NDArray {
     }
 
     /// `steps` evenly spaced values from `start` to `end` inclusive, computed as PyTorch's
-    /// CPU kernel does (first half from the start, second half from the end).
+    /// CPU kernel does: the first half as `start + step·i`, the second as `end − step·(steps−1−i)`,
+    /// each with one fused multiply-add in the dtype (FMA is exactly rounded, so every CPU
+    /// gives the same bits).
     public static func linspace(_ start: Double, _ end: Double, steps: Int,
                                 dtype: DType = .float32) throws -> NDArray {
         if steps < 0 { throw TensorError("linspace: number of steps must be non-negative") }
         let out = try NDArray.empty([steps], dtype: dtype)
-        let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         let half = steps / 2
-        var values = [Double](repeating: start, count: steps)
-        for i in 0..<steps {
-            values[i] = i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i)
-        }
-        if dtype == .float32 {
-            // PyTorch computes float32 linspace in float32 arithmetic.
+        switch dtype {
+        case .float32:
             let s = Float(start), e = Float(end), st = steps > 1 ? (e - s) / Float(steps - 1) : 0
             let p = out.pointer(Float.self)
-            for i in 0..<steps { p[i] = i < half ? s + st * Float(i) : e - st * Float(steps - 1 - i) }
-            return out
+            for i in 0..<steps {
+                p[i] = i < half ? s.addingProduct(st, Float(i)) : e.addingProduct(-st, Float(steps - 1 - i))
+            }
+        case .float64:
+            let st = steps > 1 ? (end - start) / Double(steps - 1) : 0
+            let p = out.pointer(Double.self)
+            for i in 0..<steps {
+                p[i] = i < half ? start.addingProduct(st, Double(i)) : end.addingProduct(-st, Double(steps - 1 - i))
+            }
+        case .int64, .bool:
+            let f = try linspace(start, end, steps: steps, dtype: .float64)
+            return try f.to(dtype)
         }
-        return try NDArray(doubles: values, shape: [steps], dtype: dtype)
+        return out
     }
 
     /// The `n × m` identity matrix (m defaults to n).

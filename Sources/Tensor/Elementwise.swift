@@ -98,6 +98,7 @@ extension NDArray {
 
     /// Applies a unary elementwise op.
     public func unary(_ op: UnaryOp) throws -> NDArray {
+        if dtype == .float32, let vectorised = try vectorUnary(op) { return vectorised }
         switch dtype {
         case .float32: return try floatUnary(op, self, Float.self)
         case .float64: return try floatUnary(op, self, Double.self)
@@ -112,6 +113,21 @@ extension NDArray {
             if case .powScalar = op { return try to(.int64).unary(op) }
             return try to(.float32).unary(op)
         }
+    }
+
+    /// float32 exp / sigmoid / tanh through the SIMD kernels of VectorMath.swift.
+    private func vectorUnary(_ op: UnaryOp) throws -> NDArray? {
+        let kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+        switch op {
+        case .exp: kernel = { VectorMath.exp($0, $1, count: $2) }
+        case .sigmoid: kernel = { VectorMath.sigmoid($0, $1, count: $2) }
+        case .tanh: kernel = { VectorMath.tanh($0, $1, count: $2) }
+        default: return nil
+        }
+        let src = try contiguous()
+        let out = try NDArray.empty(like: src, dtype: .float32)
+        kernel(UnsafePointer(src.pointer(Float.self)), out.pointer(Float.self), out.count)
+        return out
     }
 
     /// `where(condition, self, other)`: elements of self where condition is true, else other.
@@ -266,7 +282,7 @@ private func intUnary(_ op: UnaryOp, _ a: NDArray) throws -> NDArray {
     case .floor, .ceil, .round: return try mapUnaryKernel(a) { (x: Int64) in x }
     case .step: return try mapUnaryKernel(a) { (x: Int64) in x > 0 ? 1 : 0 }
     case .powScalar(let e):
-        let ie = Int64(e)
+        let ie = Int64(casting: e)
         return try mapUnaryKernel(a) { (x: Int64) in intPower(x, ie) }
     case .clamp(let lo, let hi):
         // PyTorch: integer clamp with float bounds promotes; integral bounds stay int64.

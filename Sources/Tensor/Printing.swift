@@ -150,7 +150,9 @@ struct ValueFormatter {
     }
 
     static func plain(_ v: Double, _ dtype: DType) -> String {
-        dtype == .bool ? (v != 0 ? "True" : "False") : String(Int64(v))
+        if dtype == .bool { return v != 0 ? "True" : "False" }
+        // Doubles of int64 values near 2^63 round up to 2^63, which Int64 cannot hold.
+        return v >= 9.2e18 ? String(Int64.max) : String(Int64(casting: v))
     }
 
     func format(_ a: NDArray, at storageOffset: Int) -> String {

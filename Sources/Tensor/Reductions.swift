@@ -266,7 +266,14 @@ extension NDArray {
             for j in 0..<n where row[j] > m || row[j].isNaN { m = row[j] }
             let shift = m.isFinite ? m : 0
             var s: T = 0
-            for j in 0..<n { let e = T.exp(row[j] - shift); o[j] = e; s += e }
+            if T.self == Float.self {
+                // Vectorised exp of the shifted row, written in place in the output.
+                for j in 0..<n { o[j] = row[j] - shift }
+                o.withMemoryRebound(to: Float.self, capacity: n) { VectorMath.exp($0, $0, count: n) }
+                for j in 0..<n { s += o[j] }
+            } else {
+                for j in 0..<n { let e = T.exp(row[j] - shift); o[j] = e; s += e }
+            }
             if log {
                 let ls = T.log(s)
                 for j in 0..<n { o[j] = row[j] - shift - ls }

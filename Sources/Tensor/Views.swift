@@ -120,6 +120,7 @@ extension NDArray {
             } else {
                 let cur = shape[i - lead]
                 let want = target[i] == -1 ? cur : target[i]
+                if want < 0 { throw TensorError("expand: invalid size \(target[i]) at dimension \(i)") }
                 if cur == want { sh[i] = cur; st[i] = strides[i - lead] }
                 else if cur == 1 { sh[i] = want; st[i] = 0 }
                 else {

@@ -36,6 +36,10 @@ func tensorBenchmarks() {
         if let mode = ProcessInfo.processInfo.environment["NBRUN_PROFILE"] {
             let p = try Tensor(g.randn([4]), requiresGrad: mode == "add")
             let n = Int(ProcessInfo.processInfo.environment["NBRUN_PROFILE_N"] ?? "") ?? 5_000_000
+            if mode == "exp" {
+                let big = try Tensor(g.randn([1_000_000]))
+                for _ in 0..<n { _ = try big.tanh() }
+            }
             for _ in 0..<n { _ = try p + p }
             return
         }
@@ -60,6 +64,11 @@ func tensorBenchmarks() {
         let big = try Tensor(g.randn([1_000_000]))
         row("add, 1M elements float32", try timePerCall(iterations: 200) { _ = try big + big }, unit: "ms")
         row("sum, 1M elements float32", try timePerCall(iterations: 200) { _ = try big.sum() }, unit: "ms")
+        row("exp, 1M elements float32", try timePerCall(iterations: 50) { _ = try big.exp() }, unit: "ms")
+        row("tanh, 1M elements float32", try timePerCall(iterations: 50) { _ = try big.tanh() }, unit: "ms")
+        row("sigmoid, 1M elements float32", try timePerCall(iterations: 50) { _ = try big.sigmoid() }, unit: "ms")
+        let rows = try Tensor(g.randn([1000, 64]))
+        row("softmax(dim=1), 1000x64 float32", try timePerCall(iterations: 200) { _ = try rows.softmax(dim: 1) }, unit: "ms")
     } catch {
         print("tensor benchmark failed: \(error)")
     }

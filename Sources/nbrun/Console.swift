@@ -26,32 +26,86 @@ final class Console: @unchecked Sendable {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
+    /// What the progress line of one notebook shows; changed under the console's lock.
+    private final class NotebookProgress {
+        let name: String
+        let started = DispatchTime.now().uptimeNanoseconds
+        var cell = ""
+        var cellStarted: UInt64 = 0
+        var bar = ""
+        var running = false
+        init(name: String) { self.name = name }
+
+        var line: String {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - cellStarted) / 1e9
+            return "[\(name)] \(cell)" + String(format: " %.1fs", seconds) + (bar.isEmpty ? "" : " " + bar)
+        }
+    }
+
+    /// The notebook whose progress is on screen (the latest to report, with -j).
+    private var active: NotebookProgress?
+    private var ticker: DispatchSourceTimer?
+
     func observer(for path: String) -> RunObserver {
         var observer = RunObserver()
         guard showsProgress else { return observer }
-        let name = (path as NSString).lastPathComponent
-        let started = DispatchTime.now().uptimeNanoseconds
-        var current = ""
-        var cellStarted = started
+        let progress = NotebookProgress(name: (path as NSString).lastPathComponent)
+        startTicker()
         observer.cellStarted = { [unowned self] index, total, label in
-            cellStarted = DispatchTime.now().uptimeNanoseconds
-            current = "[\(name)] cell \(index + 1)/\(total) \(label)"
-            draw(current + " …", force: true)
+            update(progress, force: true) {
+                $0.cell = "cell \(index + 1)/\(total) \(label)"
+                $0.cellStarted = DispatchTime.now().uptimeNanoseconds
+                $0.bar = ""
+                $0.running = true
+            }
         }
-        observer.cellFinished = { [unowned self] _, _, _, seconds in
-            let total = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            draw(current + String(format: " %.2fs (total %.1fs)", seconds, total), force: true)
+        observer.cellFinished = { [unowned self] _, _, _, _ in
+            update(progress, force: true) {
+                let total = Double(DispatchTime.now().uptimeNanoseconds - $0.started) / 1e9
+                $0.bar = String(format: "done (notebook %.1fs)", total)
+                $0.running = false
+            }
         }
         observer.progress = { [unowned self] event in
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - cellStarted) / 1e9
-            draw(current + String(format: " %.1fs ", seconds) + Console.bar(event), force: event.done >= event.total)
+            update(progress, force: event.done >= event.total) { $0.bar = Console.bar(event) }
         }
         return observer
+    }
+
+    private func update(_ progress: NotebookProgress, force: Bool, _ change: (NotebookProgress) -> Void) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        defer { lock.unlock() }
+        change(progress)
+        active = progress
+        // At most 20 redraws a second: a tight training loop must not be slowed by the terminal.
+        guard force || now - lastDraw > 50_000_000 else { return }
+        lastDraw = now
+        drawLocked(progress.line)
+    }
+
+    /// Redraws the running cell's elapsed time a few times a second, also when it reports nothing.
+    private func startTicker() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard ticker == nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        timer.setEventHandler { [unowned self] in
+            lock.lock()
+            defer { lock.unlock() }
+            guard let active, active.running else { return }
+            lastDraw = DispatchTime.now().uptimeNanoseconds
+            drawLocked(active.line)
+        }
+        timer.resume()
+        ticker = timer
     }
 
     func finishProgress() {
         lock.lock()
         defer { lock.unlock() }
+        active = nil
         clearLine()
     }
 
@@ -64,13 +118,7 @@ final class Console: @unchecked Sendable {
         return "\(label)[\(bar)] \(event.done)/\(event.total)"
     }
 
-    private func draw(_ line: String, force: Bool) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        lock.lock()
-        defer { lock.unlock() }
-        // At most 20 redraws a second: a tight training loop must not be slowed by the terminal.
-        guard force || now - lastDraw > 50_000_000 else { return }
-        lastDraw = now
+    private func drawLocked(_ line: String) {
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         progressVisible = true
     }

@@ -147,3 +147,20 @@ extension Tensor {
         try index([.all, .slice(start: start, end: start + count, step: nil)])
     }
 }
+
+@Test func linearSupportsSecondDerivatives() throws {
+    // the fused linear primitive falls back to differentiable ops under create_graph
+    let g = Generator(seed: 11)
+    let x = try Tensor.randn([3, 4], generator: g, dtype: .float64, requiresGrad: true)
+    let w = try Tensor.randn([2, 4], generator: g, dtype: .float64, requiresGrad: true)
+    let b = try Tensor.randn([2], generator: g, dtype: .float64, requiresGrad: true)
+    func secondOrder(_ f: (Tensor) throws -> Tensor) throws -> [Double] {
+        let y = try f(x)
+        let z = try (try (try y * y) * y).sum()
+        let dx = try Tensor.grad(outputs: [z], inputs: [x], createGraph: true)[0]!
+        return try Tensor.grad(outputs: [try (try dx * dx).sum()], inputs: [w])[0]!.data.toDoubles()
+    }
+    let fused = try secondOrder { try F.linear($0, weight: w, bias: b) }
+    let composite = try secondOrder { try (try $0.matmul(try w.transpose(0, 1))) + b }
+    #expect(relativeMismatch(fused, composite, rtol: 1e-10, atol: 1e-12) == nil)
+}

@@ -220,4 +220,24 @@ struct CLITests {
             #expect(docs.contains(option), "docs/cli.md lacks \(option)")
         }
     }
+
+    /// Progress appears only on a terminal: run under `script`, which gives nbrun a pty.
+    @Test func progressOnATerminalOnly() throws {
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script), let binary = Self.binary else { return }
+        try write("p.md", "```nn name=loop\nfor i in progress(range(3)):\n    pass\nprint(1)\n```\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-qc", "\(binary.path) p.md", "/dev/null"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("[p.md] cell 1/1 loop"))
+        #expect(read("p.out.md")?.contains("[p.md]") == false)
+        #expect(try nbrun("--quiet", "p.md").stderr == "")
+    }
 }

@@ -104,6 +104,19 @@ struct RendererTests {
         #expect(events == ["start 1/1 loop", "0/3", "1/3", "2/3", "3/3", "end loop"])
     }
 
+    @Test func tickLabelsAvoidExponentsForThousands() throws {
+        let xs = (0...2000).map(Double.init)
+        let spec = PlotSpec(series: [.init(name: "loss", x: xs, y: xs.map { 1 / ($0 + 1) })], logy: true)
+        let notebook = try NotebookRunner.parse(Array("```nn\n```\n".utf8), path: "p.md")
+        let run = try NotebookRunner.run(notebook, path: "p.md", settings: RunSettings()) { _ in
+            FixedExecutor(outputs: [.plot(spec)])
+        }
+        let text = String(decoding: run.rendered, as: UTF8.self)
+        #expect(text.contains("2000\n"))
+        #expect(!text.contains("e+"))
+        #expect(text.contains("0.001 +"))
+    }
+
     @Test func extremeValuesDoNotCrashThePlot() throws {
         for ys in [[1e308, -1e308], [1e20, 1e20 + 1e5], [.nan, .infinity], [0, 0], [5], []] as [[Double]] {
             let spec = PlotSpec(series: [.init(name: "", x: ys.indices.map(Double.init), y: ys)])

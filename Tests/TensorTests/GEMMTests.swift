@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import Tensor
 
 // GEMM checks: results equal, to the bit, a naive triple loop that sums in the documented
@@ -322,5 +323,29 @@ private func directConvolution(_ g: ConvolutionGeometry, _ x: [Double], _ w: [Do
             }
             #expect(zip(expected, got).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(m)×\(n)×\(k)×\(batch) threads \(threads)")
         }
+    }
+}
+
+@Test func threadedGEMMInsideParallelWorkFinishes() {
+    // Threaded products started from inside other parallel work (as when notebooks render
+    // in parallel) must neither deadlock nor change bits.
+    let (m, n, k) = (140, 150, 600)
+    let a = Operand<Float>(rows: m, cols: k, transposed: false, pad: 0, seed: 70)
+    let b = Operand<Float>(rows: k, cols: n, transposed: false, pad: 0, seed: 71)
+    let zero = [Float](repeating: 0, count: m * n)
+    let expected = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: 1)
+    final class Results: @unchecked Sendable {
+        let lock = NSLock()
+        var values = Array(repeating: [Float](), count: 6)
+    }
+    let results = Results()
+    DispatchQueue.concurrentPerform(iterations: 6) { index in
+        let got = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: 2)
+        results.lock.lock()
+        results.values[index] = got
+        results.lock.unlock()
+    }
+    for got in results.values {
+        #expect(zip(expected, got).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 }

@@ -10,6 +10,10 @@ extension F {
         guard let inFeatures = input.shape.last, inFeatures == weight.shape.last! else {
             throw NNError("linear: input shape \(shapeString(input.shape)) does not match weight shape \(shapeString(weight.shape))")
         }
+        if weight.ndim == 2, input.ndim >= 1, input.dtype == weight.dtype, input.dtype.isFloatingPoint,
+           bias.map({ $0.dtype == weight.dtype && $0.shape == [weight.shape[0]] }) ?? true {
+            return try fusedLinear(input, weight: weight, bias: bias)
+        }
         let product = try input.matmul(weight.ndim == 2 ? try weight.transpose(0, 1) : weight)
         guard let bias else { return product }
         return try product + bias

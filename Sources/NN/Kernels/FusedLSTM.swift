@@ -8,7 +8,12 @@ import Tensor
 // per-step slice of the input projection (O(T²) memory traffic).
 //
 // inputs:  xw [T, N, 4H] = x W_ihᵀ + b_ih + b_hh (gate order i, f, g, o), h0 [N, H], c0 [N, H], W_hh [4H, H]
-// output:  [T, N, 2H] holding (h_t, c_t) for every step.
+// output:  [T, N, 7H] holding, for every step, h_t, c_t, the gate activations i, f, g, o and
+//          tanh(c_t) — the pullback reads them instead of recomputing (no transcendental and no
+//          GEMM is repeated); callers narrow the first H (h) and the next H (c) columns.
+
+/// Columns per (step, batch) row of the fused LSTM output.
+let fusedLSTMRowWidth = 7
 
 /// Float and Double with the GEMM used by the fused recurrence.
 protocol RecurrentScalar: FloatElement {
@@ -32,13 +37,13 @@ extension Double: RecurrentScalar {
 
 @inline(__always) private func sigmoid<T: FloatElement>(_ x: T) -> T { 1 / (1 + T.exp(-x)) }
 
-/// Runs one LSTM layer; returns `[T, N, 2H]` with h_t in the first H columns and c_t in the last H.
+/// Runs one LSTM layer; returns `[T, N, 7H]` with h_t in the first H columns and c_t in the next H.
 func fusedLSTMLayer(xw: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) throws -> Tensor {
     let primitive = Primitive("LSTMLayerBackward0", saves: [.inputs, .output]) { inputs in
         let xw = try inputs[0].contiguous(), h0 = try inputs[1].contiguous(), c0 = try inputs[2].contiguous()
         let w = try inputs[3].contiguous()
         let steps = xw.shape[0], n = xw.shape[1], hidden = h0.shape[1]
-        let out = try NDArray.empty([steps, n, 2 * hidden], dtype: xw.dtype)
+        let out = try NDArray.empty([steps, n, fusedLSTMRowWidth * hidden], dtype: xw.dtype)
         switch xw.dtype {
         case .float32: lstmForward(Float.self, xw, h0, c0, w, out, steps: steps, n: n, hidden: hidden)
         case .float64: lstmForward(Double.self, xw, h0, c0, w, out, steps: steps, n: n, hidden: hidden)
@@ -68,7 +73,7 @@ func fusedLSTMLayer(xw: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) throws
 
 private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
                                              steps: Int, n: Int, hidden: Int) {
-    let h4 = 4 * hidden
+    let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
     let gates = UnsafeMutablePointer<T>.allocate(capacity: n * h4)
     defer { gates.deallocate() }
     let x = xw.pointer(T.self), o = out.pointer(T.self), wp = w.pointer(T.self)
@@ -79,19 +84,23 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
         if t == 0 {
             hPrev = UnsafePointer(h0.pointer(T.self)); ldh = hidden; cPrev = UnsafePointer(c0.pointer(T.self)); ldc = hidden
         } else {
-            hPrev = UnsafePointer(o + (t - 1) * n * 2 * hidden); ldh = 2 * hidden
-            cPrev = UnsafePointer(o + (t - 1) * n * 2 * hidden + hidden); ldc = 2 * hidden
+            hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
+            cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
         }
         T.product(transA: false, transB: true, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wp), ldb: hidden,
                   c: gates, ldc: h4, accumulate: true)
         for b in 0..<n {
-            let gRow = gates + b * h4, outRow = o + (t * n + b) * 2 * hidden
+            let gRow = gates + b * h4, row = o + (t * n + b) * width
+            let act = row + 2 * hidden
             for j in 0..<hidden {
                 let i = sigmoid(gRow[j]), f = sigmoid(gRow[hidden + j])
                 let gg = T.tanh(gRow[2 * hidden + j]), og = sigmoid(gRow[3 * hidden + j])
                 let c = f * cPrev[b * ldc + j] + i * gg
-                outRow[hidden + j] = c
-                outRow[j] = og * T.tanh(c)
+                let tc = T.tanh(c)
+                act[j] = i; act[hidden + j] = f; act[2 * hidden + j] = gg; act[3 * hidden + j] = og
+                row[6 * hidden + j] = tc
+                row[hidden + j] = c
+                row[j] = og * tc
             }
         }
     }
@@ -100,33 +109,28 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
 private func lstmBackward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
                                               _ grad: NDArray, _ dxw: NDArray, _ dh0: NDArray, _ dc0: NDArray, _ dw: NDArray,
                                               steps: Int, n: Int, hidden: Int) {
-    let h4 = 4 * hidden, h2 = 2 * hidden
-    let gates = UnsafeMutablePointer<T>.allocate(capacity: n * h4)
+    let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
     let dh = UnsafeMutablePointer<T>.allocate(capacity: n * hidden), dc = UnsafeMutablePointer<T>.allocate(capacity: n * hidden)
-    defer { gates.deallocate(); dh.deallocate(); dc.deallocate() }
+    defer { dh.deallocate(); dc.deallocate() }
     dh.initialize(repeating: 0, count: n * hidden)
     dc.initialize(repeating: 0, count: n * hidden)
-    let x = xw.pointer(T.self), o = out.pointer(T.self), wp = w.pointer(T.self), gp = grad.pointer(T.self)
+    let o = out.pointer(T.self), wp = w.pointer(T.self), gp = grad.pointer(T.self)
     let dx = dxw.pointer(T.self)
     for t in stride(from: steps - 1, through: 0, by: -1) {
         let hPrev: UnsafePointer<T>, ldh: Int, cPrev: UnsafePointer<T>, ldc: Int
         if t == 0 {
             hPrev = UnsafePointer(h0.pointer(T.self)); ldh = hidden; cPrev = UnsafePointer(c0.pointer(T.self)); ldc = hidden
         } else {
-            hPrev = UnsafePointer(o + (t - 1) * n * h2); ldh = h2
-            cPrev = UnsafePointer(o + (t - 1) * n * h2 + hidden); ldc = h2
+            hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
+            cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
         }
-        // recompute the pre-activations of step t
-        gates.update(from: x + t * n * h4, count: n * h4)
-        T.product(transA: false, transB: true, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wp), ldb: hidden,
-                  c: gates, ldc: h4, accumulate: true)
         let dGates = dx + t * n * h4
         for b in 0..<n {
-            let gRow = gates + b * h4, outRow = o + (t * n + b) * h2, gOut = gp + (t * n + b) * h2, dRow = dGates + b * h4
+            let row = o + (t * n + b) * width, gOut = gp + (t * n + b) * width, dRow = dGates + b * h4
+            let act = row + 2 * hidden
             for j in 0..<hidden {
-                let i = sigmoid(gRow[j]), f = sigmoid(gRow[hidden + j])
-                let gg = T.tanh(gRow[2 * hidden + j]), og = sigmoid(gRow[3 * hidden + j])
-                let c = outRow[hidden + j], tc = T.tanh(c)
+                let i = act[j], f = act[hidden + j], gg = act[2 * hidden + j], og = act[3 * hidden + j]
+                let tc = row[6 * hidden + j]
                 let dhT = dh[b * hidden + j] + gOut[j]
                 var dcT = dc[b * hidden + j] + gOut[hidden + j]
                 dcT += dhT * og * (1 - tc * tc)

@@ -159,7 +159,7 @@ public final class Library {
     private(set) var globalOrder: [String] = []
     private(set) var globalValues: [String: Value] = [:]
     private(set) var namespaces: [String: NamespaceObject] = [:]
-    private var methods: [String: [String: BuiltinFunction]] = [:]
+    private(set) var methods: [String: [String: BuiltinFunction]] = [:]
     private var moduleMethods: [String: BuiltinFunction] = [:]
 
     // Hooks through which the tensor bindings take part in the language's operators.

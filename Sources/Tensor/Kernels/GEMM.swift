@@ -10,10 +10,14 @@ let gemmMinimumWorkPerThread = 96 * 96 * 96
 /// row-major: op(A) is m×k, op(B) is k×n, C is m×n.
 ///
 /// `op(A)` is A, or Aᵀ when `transA` (then A is stored k×m with leading dimension `lda`);
-/// likewise for B. Cache-blocked over packed panels with a 6×16 SIMD register tile; uses up
-/// to `threads` threads by splitting C, never K, so the result has the same bits for every
-/// thread count. Multiply and add are never fused, so the bits are also the same on every
-/// x86-64 CPU. `C` must not overlap A or B.
+/// likewise for B. Products up to 112³ multiply-adds read A and B in place; larger ones are
+/// cache-blocked over packed panels with a 6×16 SIMD register tile. Uses up to `threads`
+/// threads by splitting C, never K, so the result has the same bits for every thread count;
+/// multiply and add are never fused, so the bits are also the same on every x86-64 CPU.
+/// Each element is, per block of `Float.depthBlock` k's in order, a partial sum from zero in
+/// increasing k, added to C. The caller guarantees the shapes: every pointer covers its
+/// matrix, leading dimensions are at least the stored row lengths, and C overlaps neither
+/// A nor B.
 ///
 /// ```swift
 /// // 2×3 times 3×2, C = A·B
@@ -85,25 +89,5 @@ func gemmDispatch<T: GEMMScalar>(
         gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
         return
     }
-    // Split the output along its longer side, in whole micro-tiles.
-    let splitColumns = n >= m
-    let unit = splitColumns ? T.microColumns : T.microRows
-    let extent = splitColumns ? n : m
-    let units = (extent + unit - 1) / unit
-    let cAddress = UInt(bitPattern: c)
-    parallelFor(count: parts) { part in
-        let firstUnit = units * part / parts, endUnit = units * (part + 1) / parts
-        let start = firstUnit * unit, end = min(extent, endUnit * unit)
-        if start >= end { return }
-        let cPart = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        if splitColumns {
-            gemmBlocked(
-                m: m, n: end - start, k: k, a: a, b: b.offset(row: 0, col: start),
-                c: cPart + start, ldc: ldc, accumulate: accumulate)
-        } else {
-            gemmBlocked(
-                m: end - start, n: n, k: k, a: a.offset(row: start, col: 0), b: b,
-                c: cPart + start * ldc, ldc: ldc, accumulate: accumulate)
-        }
-    }
+    gemmBlockedTeam(parts: parts, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
 }

@@ -36,7 +36,6 @@ func gemmBlocked<T: GEMMScalar>(
     m: Int, n: Int, k: Int, a: GEMMOperand<T>, b: GEMMOperand<T>,
     c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
 ) {
-    let mr = T.microRows, nr = T.microColumns
     let buffers = GEMMPackBuffers<T>(rows: m, depth: k, columns: n)
     defer { buffers.deallocate() }
 
@@ -52,39 +51,53 @@ func gemmBlocked<T: GEMMScalar>(
             while ic < m {
                 let mc = min(T.rowBlock, m - ic)
                 packA(a.offset(row: ic, col: pc), rows: mc, depth: kc, into: buffers.packedA)
-                var jr = 0
-                while jr < nc {
-                    let liveColumns = min(nr, nc - jr)
-                    let bSliver = UnsafePointer(buffers.packedB + jr * kc)
-                    var ir = 0
-                    while ir < mc {
-                        let liveRows = min(mr, mc - ir)
-                        let aSliver = UnsafePointer(buffers.packedA + ir * kc)
-                        let cTile = c + ((ic + ir) * ldc + jc + jr)
-                        if liveRows == mr && liveColumns == nr {
-                            T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
-                        } else {
-                            // Edge tile: compute the full tile aside, keep the live part.
-                            // Same per-element arithmetic as a full tile.
-                            T.microKernel(depth: kc, a: aSliver, b: bSliver, c: buffers.edgeTile, ldc: nr, addToC: false)
-                            for r in 0..<liveRows {
-                                let row = cTile + r * ldc
-                                let tile = buffers.edgeTile + r * nr
-                                if addToC {
-                                    for col in 0..<liveColumns { row[col] = row[col] + tile[col] }
-                                } else {
-                                    for col in 0..<liveColumns { row[col] = tile[col] }
-                                }
-                            }
-                        }
-                        ir += mr
-                    }
-                    jr += nr
-                }
+                gemmMacroKernel(rows: mc, columns: nc, depth: kc, packedA: buffers.packedA,
+                                packedB: buffers.packedB, c: c + (ic * ldc + jc), ldc: ldc,
+                                addToC: addToC, edgeTile: buffers.edgeTile)
                 ic += mc
             }
             pc += kc
         }
         jc += nc
+    }
+}
+
+/// All micro-tiles of one packed A block (rows × depth) times one packed B panel
+/// (depth × columns), into C at `c`.
+@inline(__always)
+func gemmMacroKernel<T: GEMMScalar>(
+    rows mc: Int, columns nc: Int, depth kc: Int, packedA: UnsafeMutablePointer<T>,
+    packedB: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>, ldc: Int, addToC: Bool,
+    edgeTile: UnsafeMutablePointer<T>
+) {
+    let mr = T.microRows, nr = T.microColumns
+    var jr = 0
+    while jr < nc {
+        let liveColumns = min(nr, nc - jr)
+        let bSliver = UnsafePointer(packedB + jr * kc)
+        var ir = 0
+        while ir < mc {
+            let liveRows = min(mr, mc - ir)
+            let aSliver = UnsafePointer(packedA + ir * kc)
+            let cTile = c + (ir * ldc + jr)
+            if liveRows == mr && liveColumns == nr {
+                T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+            } else {
+                // Edge tile: compute the full tile aside, keep the live part.
+                // Same per-element arithmetic as a full tile.
+                T.microKernel(depth: kc, a: aSliver, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
+                for r in 0..<liveRows {
+                    let row = cTile + r * ldc
+                    let tile = edgeTile + r * nr
+                    if addToC {
+                        for col in 0..<liveColumns { row[col] = row[col] + tile[col] }
+                    } else {
+                        for col in 0..<liveColumns { row[col] = tile[col] }
+                    }
+                }
+            }
+            ir += mr
+        }
+        jr += nr
     }
 }

@@ -1,0 +1,90 @@
+import Autograd
+import Tensor
+
+// `F.linear` as one primitive: y = x Wᵀ + b with the bias written into C before one GEMM
+// (PyTorch's addmm), and a pullback of two GEMMs and a column sum. The composite form
+// (matmul, transpose, broadcast add) records three nodes and reduces the bias gradient through
+// the generic broadcast path; this matters in small-MLP training loops.
+
+/// y = x Wᵀ + b for `x [*, in]` (contiguous after flattening), `weight [out, in]`, `bias [out]`, one dtype.
+func fusedLinear(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    let inFeatures = weight.shape[1], outFeatures = weight.shape[0]
+    let leading = Array(input.shape.dropLast())
+    let rows = leading.reduce(1, *)
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    let primitive = Primitive("AddmmBackward0", saves: .inputs) { arrays in
+        let x = try arrays[0].contiguous(), w = try arrays[1].contiguous()
+        let out = try NDArray.empty(leading + [outFeatures], dtype: x.dtype)
+        switch x.dtype {
+        case .float32: linearForward(Float.self, x, w, arrays.count > 2 ? try arrays[2].contiguous() : nil, out, rows, inFeatures, outFeatures)
+        case .float64: linearForward(Double.self, x, w, arrays.count > 2 ? try arrays[2].contiguous() : nil, out, rows, inFeatures, outFeatures)
+        default: throw NNError("linear: expected floating-point tensors")
+        }
+        return out
+    } pullback: { g, ctx in
+        let x = ctx.inputs[0], w = ctx.inputs[1]
+        let g2 = try g.reshape([rows, outFeatures])
+        if GradMode.isEnabled {
+            // create_graph: the same products as differentiable ops
+            let x2 = try x.reshape([rows, inFeatures])
+            var grads: [Tensor?] = [
+                ctx.needsGrad[0] ? try (try g2.matmul(w)).reshape(x.shape) : nil,
+                ctx.needsGrad[1] ? try (try g2.transpose(0, 1)).matmul(x2) : nil,
+            ]
+            if ctx.inputs.count > 2 { grads.append(ctx.needsGrad[2] ? try g2.sum(dims: [0]) : nil) }
+            return grads
+        }
+        let gd = try g2.data.to(x.dtype).contiguous(), xd = try x.data.contiguous(), wd = try w.data.contiguous()
+        let dx = ctx.needsGrad[0] ? try NDArray.empty(x.shape, dtype: x.dtype) : nil
+        let dw = ctx.needsGrad[1] ? try NDArray.empty(w.shape, dtype: x.dtype) : nil
+        let db = ctx.inputs.count > 2 && ctx.needsGrad[2] ? try NDArray.empty([outFeatures], dtype: x.dtype) : nil
+        switch x.dtype {
+        case .float32: linearBackward(Float.self, gd, xd, wd, dx, dw, db, rows, inFeatures, outFeatures)
+        case .float64: linearBackward(Double.self, gd, xd, wd, dx, dw, db, rows, inFeatures, outFeatures)
+        default: throw NNError("linear: expected floating-point tensors")
+        }
+        var grads: [Tensor?] = [dx.map(Tensor.constant), dw.map(Tensor.constant)]
+        if ctx.inputs.count > 2 { grads.append(db.map(Tensor.constant)) }
+        return grads
+    }
+    return try Tensor.apply(primitive, inputs)
+}
+
+private func linearForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDArray, _ b: NDArray?, _ out: NDArray,
+                                               _ rows: Int, _ inF: Int, _ outF: Int) {
+    let o = out.pointer(T.self)
+    if let b {
+        let bp = b.pointer(T.self)
+        for r in 0..<rows { (o + r * outF).update(from: bp, count: outF) }
+    }
+    guard rows > 0, outF > 0 else { return }
+    if inF == 0 {
+        if b == nil { o.initialize(repeating: 0, count: rows * outF) }
+        return
+    }
+    T.product(transA: false, transB: true, m: rows, n: outF, k: inF, a: UnsafePointer(x.pointer(T.self)), lda: inF,
+              b: UnsafePointer(w.pointer(T.self)), ldb: inF, c: o, ldc: outF, accumulate: b != nil)
+}
+
+private func linearBackward<T: RecurrentScalar>(_: T.Type, _ g: NDArray, _ x: NDArray, _ w: NDArray, _ dx: NDArray?, _ dw: NDArray?,
+                                                _ db: NDArray?, _ rows: Int, _ inF: Int, _ outF: Int) {
+    let gp = UnsafePointer(g.pointer(T.self))
+    if let dx {
+        if outF == 0 { dx.pointer(T.self).initialize(repeating: 0, count: rows * inF) } else {
+            T.product(transA: false, transB: false, m: rows, n: inF, k: outF, a: gp, lda: outF, b: UnsafePointer(w.pointer(T.self)),
+                      ldb: inF, c: dx.pointer(T.self), ldc: inF, accumulate: false)
+        }
+    }
+    if let dw {
+        if rows == 0 { dw.pointer(T.self).initialize(repeating: 0, count: outF * inF) } else {
+            T.product(transA: true, transB: false, m: outF, n: inF, k: rows, a: gp, lda: outF, b: UnsafePointer(x.pointer(T.self)),
+                      ldb: inF, c: dw.pointer(T.self), ldc: inF, accumulate: false)
+        }
+    }
+    if let db {
+        // column sums in a fixed order (row by row), so results do not depend on threads
+        let d = db.pointer(T.self)
+        d.initialize(repeating: 0, count: outF)
+        for r in 0..<rows { let row = gp + r * outF; for j in 0..<outF { d[j] += row[j] } }
+    }
+}
