@@ -57,23 +57,36 @@ struct Lexer {
         return lexer.tokens
     }
 
-    private func column(at p: Int) -> Int {
-        var col = 0
-        var i = lineStart
+    /// Column of byte `p` on the current line, counted in Unicode scalars. Tokens come in
+    /// increasing order, so the count resumes from the last answer (linear, not quadratic,
+    /// on very long lines).
+    private mutating func column(at p: Int) -> Int {
+        if columnCacheLineStart != lineStart || p < columnCachePosition {
+            columnCacheLineStart = lineStart
+            columnCachePosition = lineStart
+            columnCacheValue = 0
+        }
+        var col = columnCacheValue
+        var i = columnCachePosition
         while i < p && i < bytes.count {
             if bytes[i] & 0xC0 != 0x80 { col += 1 }
             i += 1
         }
+        columnCachePosition = i
+        columnCacheValue = col
         return col
     }
+    private var columnCacheLineStart = -1
+    private var columnCachePosition = 0
+    private var columnCacheValue = 0
 
-    func location(at p: Int) -> SourceLocation { map.location(line: line, column: column(at: p)) }
+    mutating func location(at p: Int) -> SourceLocation { map.location(line: line, column: column(at: p)) }
 
     private mutating func add(_ kind: Token.Kind, _ text: String, at start: Int) {
         tokens.append(Token(kind: kind, text: text, location: location(at: start)))
     }
 
-    private func error(_ message: String, at p: Int) -> LangError {
+    private mutating func error(_ message: String, at p: Int) -> LangError {
         LangError(message, at: location(at: p))
     }
 

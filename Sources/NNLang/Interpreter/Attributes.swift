@@ -57,6 +57,8 @@ extension Interpreter {
             }
             inst.setAttribute(name, value)
         case .classObject(let cls):
+            // The built-in Module class is shared by every session: it stays read-only.
+            if cls.isModuleRoot { throw LangError("cannot set attribute '\(name)' of the built-in class 'Module'") }
             cls.attributes[name] = value
         case .object(let o):
             try o.setAttribute(name, value, self)
