@@ -91,8 +91,11 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
                                              steps: Int, n: Int, hidden: Int) {
     let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
     let gates = UnsafeMutablePointer<T>.allocate(capacity: n * h4)
-    defer { gates.deallocate() }
+    // W_hhᵀ [H, 4H] row-major once, so every step's GEMM reads B in place (a transposed B is copied per call)
+    let wT = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, hidden * h4))
+    defer { gates.deallocate(); wT.deallocate() }
     let x = xw.pointer(T.self), o = out.pointer(T.self), wp = w.pointer(T.self)
+    for r in 0..<h4 { for c in 0..<hidden { wT[c * h4 + r] = wp[r * hidden + c] } }
     for t in 0..<steps {
         // gates = xw_t + h_{t-1} W_hhᵀ
         gates.update(from: x + t * n * h4, count: n * h4)
@@ -103,7 +106,7 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
             hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
             cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
         }
-        T.product(transA: false, transB: true, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wp), ldb: hidden,
+        T.product(transA: false, transB: false, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wT), ldb: h4,
                   c: gates, ldc: h4, accumulate: true)
         for b in 0..<n {
             let gRow = gates + b * h4, row = o + (t * n + b) * width
