@@ -164,3 +164,43 @@ extension Tensor {
     let composite = try secondOrder { try (try $0.matmul(try w.transpose(0, 1))) + b }
     #expect(relativeMismatch(fused, composite, rtol: 1e-10, atol: 1e-12) == nil)
 }
+
+@Test func fusedConvolutionAndAttentionSupportSecondDerivatives() throws {
+    // the fused conv and attention primitives fall back to differentiable ops under create_graph;
+    // compared with the same functions written from public ops (shifted slices + einsum, softmax)
+    let g = Generator(seed: 12)
+    let x = try Tensor.randn([2, 2, 4, 4], generator: g, dtype: .float64, requiresGrad: true)
+    let w = try Tensor.randn([3, 2, 2, 2], generator: g, dtype: .float64, requiresGrad: true)
+    let b = try Tensor.randn([3], generator: g, dtype: .float64, requiresGrad: true)
+    func secondOrder(_ f: (Tensor) throws -> Tensor, _ wrt: Tensor) throws -> [Double] {
+        let y = try f(x)
+        let z = try (try (try y * y) * y).sum()
+        let dx = try Tensor.grad(outputs: [z], inputs: [x], createGraph: true)[0]!
+        return try Tensor.grad(outputs: [try (try dx * dx).sum()], inputs: [wrt])[0]!.data.toDoubles()
+    }
+    func slidingConv(_ input: Tensor) throws -> Tensor {
+        var out: Tensor? = nil
+        for kh in 0..<2 { for kw in 0..<2 {
+            let patch = try input.index([.all, .all, .slice(start: kh, end: kh + 3, step: nil), .slice(start: kw, end: kw + 3, step: nil)])
+            let tap = try w.index([.all, .all, .int(kh), .int(kw)])
+            let term = try Tensor.einsum("nchw,oc->nohw", [patch, tap])
+            out = try out.map { try $0 + term } ?? term
+        } }
+        return try out! + (try b.reshape([1, 3, 1, 1]))
+    }
+    let fusedConv = try secondOrder({ try F.conv2d($0, weight: w, bias: b) }, w)
+    let compositeConv = try secondOrder(slidingConv, w)
+    #expect(relativeMismatch(fusedConv, compositeConv, rtol: 1e-9, atol: 1e-11) == nil)
+
+    let k = try Tensor.randn([2, 2, 5, 4], generator: g, dtype: .float64, requiresGrad: true)
+    let v = try Tensor.randn([2, 2, 5, 3], generator: g, dtype: .float64, requiresGrad: true)
+    func attentionOf(_ input: Tensor, mask: Tensor?) throws -> Tensor {
+        try F.scaledDotProductAttention(try input.reshape([2, 2, 4, 4]), k, v, attnMask: mask)
+    }
+    let zeroMask = try Tensor.zeros([4, 5], dtype: .float64)   // a float mask takes the composite path
+    for wrt in [k, v] {
+        let fused = try secondOrder({ try attentionOf($0, mask: nil) }, wrt)
+        let composite = try secondOrder({ try attentionOf($0, mask: zeroMask) }, wrt)
+        #expect(relativeMismatch(fused, composite, rtol: 1e-9, atol: 1e-11) == nil)
+    }
+}

@@ -8,7 +8,16 @@ extension F {
     public static func scaledDotProductAttention(_ query: Tensor, _ key: Tensor, _ value: Tensor, attnMask: Tensor? = nil,
                                                  dropoutP: Double = 0, isCausal: Bool = false, scale: Double? = nil,
                                                  generator: Generator? = nil) throws -> Tensor {
-        try attention(query, key, value, attnMask: attnMask, dropoutP: dropoutP, isCausal: isCausal, scale: scale,
+        // the common case (no mask tensor, no dropout, same leading dims and float dtype) runs as one primitive
+        let n = query.ndim
+        if attnMask == nil, !(dropoutP > 0 && generator != nil), n >= 2, key.ndim == n, value.ndim == n,
+           query.shape.dropLast(2) == key.shape.dropLast(2), key.shape.dropLast(2) == value.shape.dropLast(2),
+           query.shape[n - 1] == key.shape[n - 1], key.shape[n - 2] == value.shape[n - 2],
+           query.dtype == key.dtype, key.dtype == value.dtype, query.dtype == .float32 || query.dtype == .float64 {
+            let factor = scale ?? 1 / Double(query.shape[n - 1]).squareRoot()
+            return try fusedAttention(query, key, value, scale: factor, causal: isCausal)
+        }
+        return try attention(query, key, value, attnMask: attnMask, dropoutP: dropoutP, isCausal: isCausal, scale: scale,
                       generator: generator).output
     }
 
@@ -26,9 +35,7 @@ extension F {
         let factor = scale ?? 1 / Double(e).squareRoot()
         var scores = try (try query.matmul(try key.transpose(-2, -1))) * factor
         if isCausal {
-            var bias = [Double](repeating: 0, count: l * s)
-            for i in 0..<l { for j in 0..<s where j > i { bias[i * s + j] = -.infinity } }
-            scores = try scores + (try Tensor.constant(bias, shape: [l, s], dtype: scores.dtype))
+            scores = try scores + (try causalBias(l, s, dtype: scores.dtype))
         }
         if let attnMask {
             if attnMask.dtype == .bool {

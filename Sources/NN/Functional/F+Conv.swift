@@ -21,14 +21,17 @@ extension F {
         }
         let kernel = Array(weight.shape[2...])
         let g = try convGeometry(op, input: Array(x.shape[2...]), kernel: kernel, stride: stride, padding: padding, dilation: dilation)
-        let columns = try unfold(x, g, padValue: 0)                                  // [N, C·K, L]
-        let w2 = try weight.reshape([outChannels, channels * g.kernelCount])
-        var out = try w2.matmul(columns)                                               // [N, O, L]
-        if let bias {
-            guard bias.shape == [outChannels] else {
-                throw NNError("\(op): bias has shape \(shapeString(bias.shape)), expected [\(outChannels)]")
-            }
-            out = try out + (try bias.reshape([1, outChannels, 1]))
+        if let bias, bias.shape != [outChannels] {
+            throw NNError("\(op): bias has shape \(shapeString(bias.shape)), expected [\(outChannels)]")
+        }
+        var out: Tensor
+        if x.dtype == weight.dtype, bias == nil || bias?.dtype == x.dtype, x.dtype == .float32 || x.dtype == .float64 {
+            out = try fusedConvolution(x, weight: weight, bias: bias, g)                 // [N, O, L]
+        } else {
+            let columns = try unfold(x, g, padValue: 0)                                  // [N, C·K, L]
+            let w2 = try weight.reshape([outChannels, channels * g.kernelCount])
+            out = try w2.matmul(columns)                                                 // [N, O, L]
+            if let bias { out = try out + (try bias.reshape([1, outChannels, 1])) }
         }
         out = try out.reshape([n, outChannels] + g.output)
         return unbatched ? try out.squeeze(0) : out

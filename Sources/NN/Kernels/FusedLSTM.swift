@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Tensor
 
 // One LSTM layer over a whole sequence as a single primitive (as cuDNN does): the forward runs
@@ -17,11 +18,25 @@ let fusedLSTMRowWidth = 7
 
 /// Float and Double with the GEMM used by the fused recurrence.
 protocol RecurrentScalar: FloatElement {
+    /// tanh for the recurrences; glibc's `tanhf` goes through `expm1f` and was a quarter of the LSTM's time.
+    static func gateTanh(_ x: Self) -> Self
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
 }
 
 extension Float: RecurrentScalar {
+    /// (1 − e^(−2|x|)) / (1 + e^(−2|x|)) with the sign of x; a Taylor polynomial near 0, where the
+    /// subtraction would cancel. Relative error ≤ 6e-7 (5 ulps) against a float64 tanh on [−9, 9].
+    @inline(__always) static func gateTanh(_ x: Float) -> Float {
+        let a = Swift.abs(x)
+        if a < 0.125 {
+            let x2 = x * x
+            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
+        }
+        let t = Foundation.exp(-2 * a)
+        let r = (1 - t) / (1 + t)
+        return x < 0 ? -r : r
+    }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
@@ -29,6 +44,7 @@ extension Float: RecurrentScalar {
 }
 
 extension Double: RecurrentScalar {
+    @inline(__always) static func gateTanh(_ x: Double) -> Double { Foundation.tanh(x) }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
                         b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
@@ -75,8 +91,11 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
                                              steps: Int, n: Int, hidden: Int) {
     let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
     let gates = UnsafeMutablePointer<T>.allocate(capacity: n * h4)
-    defer { gates.deallocate() }
+    // W_hhᵀ [H, 4H] row-major once, so every step's GEMM reads B in place (a transposed B is copied per call)
+    let wT = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, hidden * h4))
+    defer { gates.deallocate(); wT.deallocate() }
     let x = xw.pointer(T.self), o = out.pointer(T.self), wp = w.pointer(T.self)
+    for r in 0..<h4 { for c in 0..<hidden { wT[c * h4 + r] = wp[r * hidden + c] } }
     for t in 0..<steps {
         // gates = xw_t + h_{t-1} W_hhᵀ
         gates.update(from: x + t * n * h4, count: n * h4)
@@ -87,16 +106,16 @@ private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDA
             hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
             cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
         }
-        T.product(transA: false, transB: true, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wp), ldb: hidden,
+        T.product(transA: false, transB: false, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wT), ldb: h4,
                   c: gates, ldc: h4, accumulate: true)
         for b in 0..<n {
             let gRow = gates + b * h4, row = o + (t * n + b) * width
             let act = row + 2 * hidden
             for j in 0..<hidden {
                 let i = sigmoid(gRow[j]), f = sigmoid(gRow[hidden + j])
-                let gg = T.tanh(gRow[2 * hidden + j]), og = sigmoid(gRow[3 * hidden + j])
+                let gg = T.gateTanh(gRow[2 * hidden + j]), og = sigmoid(gRow[3 * hidden + j])
                 let c = f * cPrev[b * ldc + j] + i * gg
-                let tc = T.tanh(c)
+                let tc = T.gateTanh(c)
                 act[j] = i; act[hidden + j] = f; act[2 * hidden + j] = gg; act[3 * hidden + j] = og
                 row[6 * hidden + j] = tc
                 row[hidden + j] = c

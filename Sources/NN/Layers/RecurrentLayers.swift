@@ -55,11 +55,13 @@ public class RecurrentLayer: Module {
         for layer in 0..<numLayers {
             let sfx = "_l\(layer)"
             // one GEMM for the input projection of all steps: [T, N, G·H]
-            let xw = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: parameter("bias_ih" + sfx))
             if kind == .lstm {
-                // the whole layer as one primitive (Kernels/FusedLSTM.swift)
-                let bHH = parameter("bias_hh" + sfx)
-                let gatesInput = try bHH.map { try xw + $0 } ?? xw
+                // both biases go into the input GEMM (b_ih + b_hh is a [4H] add; its pullback hands
+                // each bias the same column sum), then the whole layer is one primitive (Kernels/FusedLSTM.swift)
+                let bIH = parameter("bias_ih" + sfx), bHH = parameter("bias_hh" + sfx)
+                let bias: Tensor?
+                if let bIH, let bHH { bias = try bIH + bHH } else { bias = bIH ?? bHH }
+                let gatesInput = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: bias)
                 let h = try hInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
                 let c = try cInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
                 let states = try fusedLSTMLayer(xw: gatesInput, h0: h, c0: c, weightHH: parameter("weight_hh" + sfx)!)
@@ -69,6 +71,7 @@ public class RecurrentLayer: Module {
                 x = try narrow(states, dim: 2, start: 0, length: hiddenSize)
                 continue
             }
+            let xw = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: parameter("bias_ih" + sfx))
             var h = try hInit.map { try $0.select(dim: 0, index: layer) } ?? zeros
             var c: Tensor? = kind == .lstm ? (try cInit.map { try $0.select(dim: 0, index: layer) } ?? zeros) : nil
             var outputs: [Tensor] = []
