@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers call downward only:
-//   nbrun → Notebook → NNLang → NN → Autograd → Tensor
+//   nbrun → NbrunCLI → Notebook → NNLang → NN → Autograd → Tensor
 // Performance: build with `-Xswiftc -target-cpu -Xswiftc native` (see docs/building.md).
 // No unsafe flags are forced here, so the libraries stay usable as dependencies.
 let package = Package(
@@ -28,12 +28,13 @@ let package = Package(
         .target(name: "NN", dependencies: ["Autograd", "Tensor"], resources: [.copy("Resources")]),
         .target(name: "NNLang", dependencies: ["NN", "Autograd", "Tensor"]),
         .target(name: "Notebook", dependencies: ["NNLang", "CCmark"]),
-        .executableTarget(
-            name: "nbrun",
+        .target(
+            name: "NbrunCLI",
             dependencies: [
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "nbrun", dependencies: ["NbrunCLI"]),
         .executableTarget(
             name: "nbrun-bench", dependencies: ["Tensor", "Autograd", "NN", "NNLang", "Notebook"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

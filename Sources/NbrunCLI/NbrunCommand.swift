@@ -3,8 +3,8 @@ import Foundation
 import Notebook
 
 /// The command line: every option of docs/cli.md (keep the two in step).
-struct NbrunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct NbrunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "nbrun",
         abstract: "Run the `nn` cells of Markdown notebooks and write the rendered Markdown.",
         discussion: """
@@ -59,7 +59,9 @@ struct NbrunCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress display on standard error.")
     var quiet = false
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard !notebooks.isEmpty else { throw ValidationError("give at least one notebook") }
         if output != nil, outDir != nil { throw ValidationError("-o and --out-dir cannot be used together") }
         if inPlace, output != nil || outDir != nil {
@@ -78,7 +80,7 @@ struct NbrunCommand: ParsableCommand {
     }
 
     /// Runs every notebook and returns the exit status.
-    func runAll() -> Int32 {
+    public func runAll() -> Int32 {
         let console = Console(progress: !quiet && isatty(2) == 1)
         var settings = RunSettings()
         settings.mode = inPlace ? .inPlace : .handout
