@@ -39,6 +39,9 @@ public struct SessionOptions: Sendable {
     public var cellTimeout: Double = 60
     /// Cap on the bytes of live tensors.
     public var maxTensorBytes: Int = 4 << 30
+    /// Writes the files cells create (`save`) atomically; nbrun passes one that registers
+    /// the temporary file so that an interrupted run removes it. Default: Foundation's atomic write.
+    public var writeFile: (@Sendable (_ bytes: [UInt8], _ path: String) throws -> Void)?
     /// `-P name=value` and front-matter parameters, as source text of a literal.
     public var parameters: [(name: String, value: String)] = []
     public init(notebookDirectory: String) {

@@ -23,10 +23,11 @@ public enum CommandLineEntry {
             if NbrunCommand.exitCode(for: error) == .success {
                 return .finished(status: 0, message: NbrunCommand.fullMessage(for: error))
             }
-            // Exit status 2 for every usage error (ArgumentParser's default is 64).
-            return .finished(
-                status: 2,
-                message: "nbrun: " + NbrunCommand.fullMessage(for: error) + "\nUsage: see 'nbrun --help'.\n")
+            // Exit status 2 for every usage error (ArgumentParser's default is 64). The
+            // message already ends with the usage line and a pointer to --help.
+            var message = NbrunCommand.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            return .finished(status: 2, message: "nbrun: " + message)
         }
     }
 

@@ -102,6 +102,16 @@ final class Console: @unchecked Sendable {
         ticker = timer
     }
 
+    /// The run was interrupted: clear the progress line and say so.
+    func interrupted(by signal: Int32) {
+        // Not waiting for the lock: a thread stuck writing must not keep the process alive.
+        let locked = lock.lock(before: Date() + 0.2)
+        defer { if locked { lock.unlock() } }
+        clearLine()
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signal] ?? "signal \(signal)"
+        FileHandle.standardError.write(Data("nbrun: interrupted by \(name); outputs not yet written keep their previous contents\n".utf8))
+    }
+
     func finishProgress() {
         lock.lock()
         defer { lock.unlock() }

@@ -73,7 +73,9 @@ public struct NbrunCommand: ParsableCommand {
         if check, output == "-" { throw ValidationError("--check cannot compare with standard output") }
         guard jobs >= 1 else { throw ValidationError("-j needs at least 1") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout needs a positive number") }
-        guard rtol >= 0, atol >= 0 else { throw ValidationError("--rtol and --atol cannot be negative") }
+        guard rtol >= 0, atol >= 0, rtol.isFinite, atol.isFinite else {
+            throw ValidationError("--rtol and --atol need a number that is not negative")
+        }
         for assignment in parameter where Parameters.parseAssignment(assignment) == nil {
             throw ValidationError("-P needs name=value with an identifier name, not '\(assignment)'")
         }
@@ -82,11 +84,14 @@ public struct NbrunCommand: ParsableCommand {
     /// Runs every notebook and returns the exit status.
     public func runAll() -> Int32 {
         let console = Console(progress: !quiet && isatty(2) == 1)
+        let temporaryFiles = TemporaryFiles()
+        InterruptHandler.install(temporaryFiles: temporaryFiles, console: console)
         var settings = RunSettings()
         settings.mode = inPlace ? .inPlace : .handout
         settings.defaultTimeout = timeout
         settings.keepGoing = keepGoing
         settings.parameters = parameter.compactMap(Parameters.parseAssignment)
+        settings.temporaryFiles = temporaryFiles
 
         let inputs = notebooks.filter { path in
             if path.hasSuffix(".out.md") {
@@ -95,11 +100,21 @@ public struct NbrunCommand: ParsableCommand {
             }
             return true
         }
+        let plan = OutputPlan(inputs: inputs, writes: !check, inPlace: inPlace) { target(for: $0) }
+        if !quiet {
+            for repeated in plan.repeatedInputs {
+                console.error("nbrun: \(repeated) is named more than once; it is rendered once\n")
+            }
+        }
+        guard plan.conflicts.isEmpty else {
+            console.error(plan.conflicts.joined())
+            return 2
+        }
         let job = NotebookJob(
             settings: settings, check: check,
             tolerance: OutputComparison.Tolerance(relative: rtol, absolute: atol), console: console)
-        let statuses = ParallelJobs.run(count: inputs.count, width: jobs) { index in
-            job.render(inputs[index], to: target(for: inputs[index]))
+        let statuses = ParallelJobs.run(count: plan.jobs.count, width: jobs) { index in
+            job.render(plan.jobs[index].input, to: plan.jobs[index].target)
         }
         return statuses.max() ?? 0
     }

@@ -23,10 +23,6 @@ struct NotebookJob {
             console.error("\(path): error: cannot read the notebook\n")
             return 2
         }
-        if case .file(let outputPath) = target, settings.mode == .handout, !check, sameFile(outputPath, path) {
-            console.error("\(path): error: the output would overwrite the notebook (use --in-place for that)\n")
-            return 2
-        }
         var settings = self.settings
         if case .file(let outputPath) = target { settings.outputName = (outputPath as NSString).lastPathComponent }
         let run: NotebookRun
@@ -62,15 +58,24 @@ struct NotebookJob {
                     console.output(Array(diff.utf8))
                     status = 1
                 }
-            } else if settings.mode == .inPlace, Array(data) == run.rendered {
-                break  // nothing changed: leave the file (and its time stamp) alone
+            } else if settings.mode == .inPlace {
+                if Array(data) == run.rendered { break }  // nothing changed: leave the file (and its time stamp) alone
+                // The notebook's own file (through a symbolic link too), and only if nobody
+                // edited it while the cells ran: those edits must not be lost.
+                let real = OutputPlan.canonicalPath(path)
+                guard FileManager.default.contents(atPath: real) == data else {
+                    console.error("\(path): error: the notebook changed while it ran; it was not overwritten (run nbrun again)\n")
+                    return 2
+                }
+                if let failure = write(run.rendered, to: real) {
+                    console.error("\(path): error: cannot write: \(failure)\n")
+                    return 2
+                }
             } else {
-                do {
-                    let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent()
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try AtomicFile.write(run.rendered, to: outputPath)
-                } catch {
-                    console.error("\(outputPath): error: cannot write: \(error.localizedDescription)\n")
+                let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent()
+                let created: Void? = try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                if let failure = created == nil ? "cannot create the folder \(folder.path)" : write(run.rendered, to: outputPath) {
+                    console.error("\(outputPath): error: cannot write: \(failure)\n")
                     return 2
                 }
             }
@@ -78,9 +83,14 @@ struct NotebookJob {
         return status
     }
 
-    private func sameFile(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath()
-            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath()
+    /// Writes atomically; returns why it failed, if it did.
+    private func write(_ bytes: [UInt8], to path: String) -> String? {
+        do {
+            try AtomicFile.write(bytes, to: path, temporaryFiles: settings.temporaryFiles)
+            return nil
+        } catch {
+            return error.localizedDescription
+        }
     }
 }
 

@@ -94,6 +94,7 @@ enum CellFinder {
         let closing = try closingLine(
             of: block, literalLineCount: literalLines.count, fenceByte: fenceByte, fenceLength: fenceLength,
             source: source, nodeStartLines: nodeStartLines)
+        try CellEncoding.check(source, lines: opening...closing)
 
         // Options in the info string, from the file's own bytes so that columns are exact.
         var options = CellOptions()

@@ -23,13 +23,32 @@ public struct NotebookDiagnostic: Error, Equatable, Sendable {
         self.sourceLine = sourceLine
     }
 
+    /// The most characters of the source line shown; a longer line is cut to a window
+    /// around the column, marked with "..." (a 200,000-character line is still one
+    /// readable message).
+    public static let maxShownColumns = 160
+
     /// `path:line:col: error: message`, then the source line and a caret under the column.
     public var formatted: String {
         var text = "\(path):\(line):\(column): error: \(message)\n"
         guard !sourceLine.isEmpty else { return text }
-        text += sourceLine + "\n"
+        let scalars = Array(sourceLine.unicodeScalars)
+        var shown = scalars[...]
+        var caretIndex = max(0, column - 1)
+        var lead = "", tail = ""
+        if scalars.count > Self.maxShownColumns {
+            let start = min(max(0, caretIndex - Self.maxShownColumns / 2), scalars.count - Self.maxShownColumns)
+            shown = scalars[start..<(start + Self.maxShownColumns)]
+            if start > 0 { lead = "..." }
+            if start + Self.maxShownColumns < scalars.count { tail = "..." }
+            caretIndex = caretIndex - start + lead.count
+        }
+        var line = String.UnicodeScalarView()
+        line.append(contentsOf: shown)
+        text += lead + String(line) + tail + "\n"
         // Keep tabs so the caret lines up under the same column on any terminal.
-        let padding = sourceLine.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }
+        let visible = Array(lead.unicodeScalars) + Array(shown)
+        let padding = visible.prefix(caretIndex).map { $0 == "\t" ? "\t" : " " }
         text += padding.joined() + "^\n"
         return text
     }

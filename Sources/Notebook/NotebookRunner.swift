@@ -13,6 +13,9 @@ public struct RunSettings: Sendable {
     /// The rendered file's name, used in the locations of rendered errors (whose line
     /// numbers are the rendered file's). Default: the notebook's own file name.
     public var outputName: String?
+    /// Where files being written are registered, so that an interrupted run removes them
+    /// (nbrun's signal handler); also used for the files cells write with `save`.
+    public var temporaryFiles: TemporaryFiles?
     public init() {}
 }
 
@@ -68,6 +71,14 @@ public enum NotebookRunner {
         var sessionOptions = SessionOptions(notebookDirectory: directory(of: path))
         sessionOptions.cellTimeout = settings.defaultTimeout
         sessionOptions.parameters = Parameters.merged(notebook.parameters, overrides: settings.parameters)
+        let temporaryFiles = settings.temporaryFiles
+        sessionOptions.writeFile = { bytes, path in
+            do {
+                try AtomicFile.write(bytes, to: path, temporaryFiles: temporaryFiles)
+            } catch {
+                throw CellFileError(description: "cannot write '\((path as NSString).lastPathComponent)': \(error.localizedDescription)")
+            }
+        }
         let session: CellExecutor
         do {
             session = try makeExecutor(sessionOptions)
@@ -131,4 +142,9 @@ public enum NotebookRunner {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         return absolute.deletingLastPathComponent().path
     }
+}
+
+/// A file a cell asked for could not be written (the message names the file).
+struct CellFileError: Error, CustomStringConvertible {
+    var description: String
 }

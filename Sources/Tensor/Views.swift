@@ -11,7 +11,9 @@ extension NDArray {
             } else if d < 0 {
                 throw TensorError("\(op): invalid shape dimension \(d)")
             } else {
-                known *= d
+                let (product, overflow) = known.multipliedReportingOverflow(by: d)
+                if overflow { throw TensorError("\(op): shape '\(shapeString(requested))' is invalid for input of size \(count)") }
+                known = product
             }
         }
         var shape = requested
@@ -127,6 +129,13 @@ extension NDArray {
                     throw TensorError("expand: the expanded size of the tensor (\(want)) must match the existing size (\(cur)) at non-singleton dimension \(i).  Target sizes: \(shapeString(target)).  Tensor sizes: \(shapeString(shape))")
                 }
             }
+        }
+        // A view allocates nothing, but later kernels count its elements in an Int.
+        var elements = 1
+        for d in sh {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+            if overflow || product > (1 << 48) { throw TensorError("expand: shape \(shapeString(sh)) is too large") }
+            elements = product
         }
         return NDArray(storage: storage, dtype: dtype, shape: sh, strides: st, offset: offset)
     }

@@ -77,8 +77,8 @@ public enum Datasets {
     /// reading only files inside `root` (see `SandboxedPath`).
     public static func loadCSV(_ path: String, root: URL, header: Bool = true) throws -> (Tensor, [String]?) {
         let url = try SandboxedPath.resolve(path, root: root)
-        let data = try Data(contentsOf: url)
-        guard let text = String(data: data, encoding: .utf8) else { throw NNError("load_csv: '\(path)' is not UTF-8 text") }
+        let data = try SandboxedPath.readRegularFile(url, name: path)
+        guard let text = String(data: Data(data), encoding: .utf8) else { throw NNError("load_csv: '\(path)' is not UTF-8 text") }
         let csv = try NumericCSV(text: text, header: header, name: path)
         let width = csv.rows.first?.count ?? csv.header?.count ?? 0
         return (try Tensor.constant(csv.rows.flatMap { $0 }, shape: [csv.rows.count, width], dtype: .float32), csv.header)

@@ -11,6 +11,8 @@ public enum SandboxedPath {
     /// The resolved URL of `path` inside `root`; `mustExist: false` allows a new file (for `save`).
     public static func resolve(_ path: String, root: URL, mustExist: Bool = true) throws -> URL {
         if path.isEmpty { throw NNError("path is empty") }
+        // The C calls below would stop at a NUL and see a different path than the one checked.
+        if path.utf8.contains(0) { throw NNError("path contains a NUL character") }
         if path.hasPrefix("/") || path.hasPrefix("~") {
             throw NNError("path '\(path)' is absolute; only paths inside the notebook's folder are allowed")
         }
@@ -25,6 +27,10 @@ public enum SandboxedPath {
             guard let real = realPath(candidate), isInside(real, rootReal) else {
                 throw NNError("path '\(path)' leads outside the notebook's folder (through a symbolic link)")
             }
+            var info = stat()
+            if stat(real, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                throw NNError("path '\(path)' is \(info.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file")")
+            }
             return URL(fileURLWithPath: real)
         }
         if mustExist { throw NNError("no such file: '\(path)'") }
@@ -33,10 +39,38 @@ public enum SandboxedPath {
             throw NNError("path '\(path)' is a symbolic link that leads nowhere")
         }
         let parent = (candidate as NSString).deletingLastPathComponent
-        guard let parentReal = realPath(parent), isInside(parentReal, rootReal) || parentReal == rootReal else {
+        guard let parentReal = realPath(parent) else {
             throw NNError("folder of '\(path)' does not exist inside the notebook's folder")
         }
+        guard isInside(parentReal, rootReal) else {
+            throw NNError("path '\(path)' leads outside the notebook's folder (through a symbolic link)")
+        }
         return URL(fileURLWithPath: parentReal).appendingPathComponent((candidate as NSString).lastPathComponent)
+    }
+
+    /// The bytes of a regular file resolved by `resolve`, at most `maxBytes` of them. The
+    /// file is opened without following a final symbolic link and without blocking (a FIFO
+    /// put in its place later is refused rather than waited on).
+    public static func readRegularFile(_ url: URL, name: String, maxBytes: Int = 1 << 30) throws -> [UInt8] {
+        let descriptor = open(url.path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        if descriptor < 0 { throw NNError("cannot open '\(name)': \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw NNError("'\(name)' is not a regular file")
+        }
+        let size = Int(info.st_size)
+        if size > maxBytes { throw NNError("'\(name)' is \(size) bytes; the limit is \(maxBytes) bytes") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + offset, size - offset) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw NNError("cannot read '\(name)': \(String(cString: strerror(errno)))") }
+            if count == 0 { break }  // the file shrank meanwhile
+            offset += count
+        }
+        return Array(bytes.prefix(offset))
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -41,16 +41,21 @@ public enum Safetensors {
         return out
     }
 
+    /// The bytes of the model's safetensors file.
+    public static func encoded(_ module: Module) throws -> [UInt8] {
+        SafetensorsCodec.encode(try entries(of: module))
+    }
+
     /// Writes the model's tensors to `url` (atomically).
     public static func save(_ module: Module, to url: URL) throws {
-        let bytes = SafetensorsCodec.encode(try entries(of: module))
-        try Data(bytes).write(to: url, options: .atomic)
+        try Data(try encoded(module)).write(to: url, options: .atomic)
     }
 
     /// Reads `url` and copies every tensor into the model's parameter or buffer of the same name.
     /// Names missing on either side and shape mismatches are errors (PyTorch's `strict=True`).
     public static func load(into module: Module, from url: URL) throws {
-        let entries = try SafetensorsCodec.decode(Array(try Data(contentsOf: url)), name: url.lastPathComponent)
+        let bytes = try SandboxedPath.readRegularFile(url, name: url.lastPathComponent)
+        let entries = try SafetensorsCodec.decode(bytes, name: url.lastPathComponent)
         let targets = Dictionary(module.namedParameters() + module.namedBuffers(), uniquingKeysWith: { a, _ in a })
         let fileNames = Set(entries.map(\.name))
         let missing = targets.keys.filter { !fileNames.contains($0) }.sorted()

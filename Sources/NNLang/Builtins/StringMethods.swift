@@ -113,6 +113,9 @@ extension Library {
             let s = string(a)
             let width = try a.int("width")
             guard s.count < width else { return .str(s) }
+            guard width <= FormatSpec.maxWidth else {
+                throw LangError("zfill: width \(width) is too large (the limit is \(FormatSpec.maxWidth))")
+            }
             let zeros = String(repeating: "0", count: width - s.count)
             if let f = s.first, f == "-" || f == "+" { return .str(String(f) + zeros + s.dropFirst()) }
             return .str(zeros + s)

@@ -14,6 +14,8 @@ struct FormatSpec {
     var grouping: Character?
     var precision: Int?
     var type: Character?
+    /// Widths and precisions above this are errors (a width of 10**12 would allocate a terabyte).
+    static let maxWidth = 1_000_000
 
     init(_ text: String) throws {
         let c = Array(text)
@@ -35,13 +37,21 @@ struct FormatSpec {
         }
         var widthText = ""
         while i < c.count, c[i].isASCII, c[i].isNumber { widthText.append(c[i]); i += 1 }
-        width = Int(widthText) ?? 0
+        if !widthText.isEmpty {
+            guard let value = Int(widthText), value <= FormatSpec.maxWidth else {
+                throw LangError("format width \(widthText) is too large (the limit is \(FormatSpec.maxWidth))")
+            }
+            width = value
+        }
         if i < c.count && (c[i] == "," || c[i] == "_") { grouping = c[i]; i += 1 }
         if i < c.count && c[i] == "." {
             i += 1
             var p = ""
             while i < c.count, c[i].isASCII, c[i].isNumber { p.append(c[i]); i += 1 }
-            guard let value = Int(p) else { throw LangError("Format specifier missing precision") }
+            guard !p.isEmpty else { throw LangError("Format specifier missing precision") }
+            guard let value = Int(p), value <= FormatSpec.maxWidth else {
+                throw LangError("format precision \(p) is too large (the limit is \(FormatSpec.maxWidth))")
+            }
             precision = value
         }
         if i < c.count {

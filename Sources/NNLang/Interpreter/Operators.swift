@@ -47,12 +47,15 @@ extension Interpreter {
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
         case (.multiply, .str(let s), _), (.multiply, _, .str(let s)):
             guard let n = repeatCount(l, r) else { break }
+            try checkRepetition("str", count: s.utf8.count, times: n, itemBytes: 1)
             return .str(n <= 0 ? "" : String(repeating: s, count: n))
         case (.multiply, .list(let a), _), (.multiply, _, .list(let a)):
             guard let n = repeatCount(l, r) else { break }
+            try checkRepetition("list", count: a.items.count, times: n, itemBytes: MemoryLayout<Value>.stride)
             return .list(ListObject(repeated(a.items, n)))
         case (.multiply, .tuple(let a), _), (.multiply, _, .tuple(let a)):
             guard let n = repeatCount(l, r) else { break }
+            try checkRepetition("tuple", count: a.count, times: n, itemBytes: MemoryLayout<Value>.stride)
             return .tuple(repeated(a, n))
         case (.modulo, .str(let format), _):
             return .str(try percentFormat(format, r))
@@ -99,6 +102,18 @@ extension Interpreter {
         case (.int(let n), _), (_, .int(let n)): return n
         case (.bool(let b), _), (_, .bool(let b)): return b ? 1 : 0
         default: return nil
+        }
+    }
+
+    /// `[0] * 10**10` must be an error, not an allocation that takes the machine down: a
+    /// repeated sequence may not need more bytes than the session's memory limit.
+    private func checkRepetition(_ type: String, count: Int, times n: Int, itemBytes: Int) throws {
+        guard n > 0, count > 0 else { return }
+        let limit = session.options.maxTensorBytes
+        let (items, overflow) = count.multipliedReportingOverflow(by: n)
+        let (bytes, overflow2) = items.multipliedReportingOverflow(by: itemBytes)
+        if overflow || overflow2 || bytes > limit {
+            throw LangError("out of memory: \(type) of \(count) repeated \(n) times would exceed the memory limit of \(limit) bytes")
         }
     }
 
@@ -310,6 +325,10 @@ extension Interpreter {
 
     private func sequencesEqual(_ a: [Value], _ b: [Value]) throws -> Bool {
         guard a.count == b.count else { return false }
+        // Lists nested a million deep would overflow the stack: Python's limit and message.
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > Interpreter.maxCallDepth { throw LangError("maximum recursion depth exceeded in comparison") }
         for i in 0..<a.count where !(try equals(a[i], b[i])) { return false }
         return true
     }

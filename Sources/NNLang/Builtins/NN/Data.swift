@@ -60,9 +60,18 @@ extension Library {
         }
         function("save", "model, path", doc: "Writes the model's parameters and buffers to a .safetensors file in the notebook's folder.") { a in
             let rt = a.interpreter
-            let url = try rt.engine { try SandboxedPath.resolve(try a.string("path"), root: URL(fileURLWithPath: rt.session.options.notebookDirectory), mustExist: false) }
+            let path = try a.string("path")
+            // Only model files: a cell must not overwrite the notebook or its data.
+            guard path.hasSuffix(".safetensors") else {
+                throw LangError("save: the file name must end in .safetensors, not '\(path)'")
+            }
+            let url = try rt.engine { try SandboxedPath.resolve(path, root: URL(fileURLWithPath: rt.session.options.notebookDirectory), mustExist: false) }
             let module = try rt.stateModule(a["model"])
-            try rt.engine { try Safetensors.save(module, to: url) }
+            if let writeFile = rt.session.options.writeFile {
+                try rt.engine { try writeFile(try Safetensors.encoded(module), url.path) }
+            } else {
+                try rt.engine { try Safetensors.save(module, to: url) }
+            }
             return .none
         }
         function("load", "model, path", doc: "Loads parameters saved with save() into the model (names and shapes must match).") { a in

@@ -165,7 +165,13 @@ extension Library {
         }
         function("set_printoptions", "precision=None, threshold=None, edgeitems=None, linewidth=None, sci_mode=None", doc: "Changes how tensors print.", in: ["torch"]) { a in
             let rt = a.interpreter
-            if let p = try a.optionalInt("precision") { rt.printOptions.precision = p }
+            if let p = try a.optionalInt("precision") {
+                guard (0...100).contains(p) else { throw LangError("set_printoptions: precision must be between 0 and 100, not \(p)") }
+                rt.printOptions.precision = p
+            }
+            for name in ["threshold", "edgeitems", "linewidth"] {
+                if let v = try a.optionalInt(name), v < 0 { throw LangError("set_printoptions: \(name) cannot be negative, not \(v)") }
+            }
             if let t = try a.optionalInt("threshold") { rt.printOptions.threshold = t }
             if let e = try a.optionalInt("edgeitems") { rt.printOptions.edgeItems = e }
             if let w = try a.optionalInt("linewidth") { rt.printOptions.lineWidth = w }
