@@ -70,6 +70,13 @@ final class InterruptHandler: @unchecked Sendable {
             action.sa_flags = SA_RESTART
             sigaction(signal, &action, nil)
         }
+        // A parent may have started nbrun with these signals blocked (a spawned process
+        // inherits the mask of the thread that spawned it, and worker threads of many
+        // runtimes block them): unblock them here, so they reach this thread at least.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        for signal in handled { sigaddset(&unblocked, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
     }
 
     private static func isIgnore(_ handler: sig_t?) -> Bool {
