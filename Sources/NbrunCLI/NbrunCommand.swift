@@ -12,7 +12,8 @@ public struct NbrunCommand: ParsableCommand {
             --in-place says otherwise. Inputs named *.out.md are skipped.
 
             Exit status: 0 success; 1 a cell failed or --check found a difference; \
-            2 bad usage or an unreadable or invalid notebook.
+            2 bad usage or an unreadable or invalid notebook; 130/143 interrupted by \
+            SIGINT/SIGTERM (outputs not yet written keep their previous contents).
             """)
 
     @Argument(help: ArgumentHelp("The Markdown notebooks to render.", valueName: "notebook"))
