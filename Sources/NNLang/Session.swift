@@ -84,6 +84,7 @@ public final class Session {
     private func runOnCurrentThread(_ cell: CellSource, timeout: Double) -> CellResult {
         let rt = interpreter!
         rt.outputs = []
+        rt.outputBytes = 0
         rt.callDepth = 0
         if cell.code.utf8.count > Session.maxSourceBytes {
             return CellResult(outputs: [], error: diagnostic(

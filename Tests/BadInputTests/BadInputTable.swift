@@ -75,6 +75,12 @@ enum BadInputTable {
             name: "comparing deeply nested lists", notebook: cell("a = []\nb = []\nfor i in range(5000):\n    a = [a]\n    b = [b]\nprint(a == b)"),
             status: 1, error: "nb.md:7:7: error: maximum recursion depth exceeded in comparison"),
         BadInputCase(
+            name: "printing without end", notebook: cell("while True:\n    print(\"x\" * 1000000)"), status: 1,
+            error: "nb.md:3:10: error: cell output exceeds the limit of 8388608 bytes", timeLimit: 180),
+        BadInputCase(
+            name: "100,000 prints (linear, not quadratic)", notebook: cell("for i in range(100000):\n    print(i)"),
+            status: 0, error: "", timeLimit: 120),
+        BadInputCase(
             name: "cell source over the size limit", notebook: cell("x = 1\n" + String(repeating: "# padding padding\n", count: 60_000)),
             status: 1, error: "nb.md:2:1: error: cell source is 1080006 bytes; the limit is 1048576 bytes"),
     ]

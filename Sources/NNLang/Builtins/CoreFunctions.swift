@@ -352,7 +352,7 @@ extension Library {
             return .int(Int(u.value))
         }
         function("help", "obj, /", doc: "Prints the signature and documentation of a function.") { a in
-            a.interpreter.emit(.text(try a.interpreter.helpText(a["obj"]) + "\n"))
+            try a.interpreter.emit(.text(try a.interpreter.helpText(a["obj"]) + "\n"))
             return .none
         }
         value("Ellipsis", .object(EllipsisObject()))

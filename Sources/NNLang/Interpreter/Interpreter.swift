@@ -50,9 +50,24 @@ public final class Interpreter {
         }
     }
 
-    func emit(_ output: CellOutput) {
-        if case .text(let s) = output, case .text(let previous)? = outputs.last {
-            outputs[outputs.count - 1] = .text(previous + s)
+    /// Most bytes of text a cell may print (a runaway loop must not fill memory and the
+    /// rendered file); reset for each cell.
+    static let maxOutputBytes = 8 << 20
+    var outputBytes = 0
+
+    func emit(_ output: CellOutput) throws {
+        if case .text(let s) = output {
+            outputBytes += s.utf8.count
+            if outputBytes > Interpreter.maxOutputBytes {
+                throw LangError("cell output exceeds the limit of \(Interpreter.maxOutputBytes) bytes")
+            }
+        }
+        if case .text(let s) = output, case .text(var previous)? = outputs.last {
+            // Remove it first so that the text is uniquely referenced and grows in place
+            // (joining copies made printing in a loop quadratic).
+            outputs.removeLast()
+            previous += s
+            outputs.append(.text(previous))
         } else {
             outputs.append(output)
         }

@@ -158,7 +158,7 @@ final class DisplayStmt: StmtNode {
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         let v = try expression.eval(f, rt)
         if !v.isNone {
-            do { rt.emit(.text(try rt.repr(v) + "\n")) } catch let e as LangError { throw e.located(location) }
+            do { try rt.emit(.text(try rt.repr(v) + "\n")) } catch let e as LangError { throw e.located(location) }
         }
         return .normal
     }

@@ -8,7 +8,7 @@ extension Library {
     func registerGraphTools() {
         function("graph", "tensor", doc: "The computational graph that produced a tensor, as a Mermaid flowchart.") { a in
             let t = try a.tensor("tensor")
-            a.interpreter.emit(.mermaid(mermaidGraph(t)))
+            try a.interpreter.emit(.mermaid(mermaidGraph(t)))
             return .none
         }
         function("gradcheck", "func, *inputs, eps=1e-06, atol=1e-05, rtol=0.001",
@@ -109,7 +109,7 @@ extension Interpreter {
                 failure = "gradcheck: the gradient of input \(i) differs from central finite differences (max error \(String(format: "%.2e", worst)), atol=\(pythonFloatRepr(atol)), rtol=\(pythonFloatRepr(rtol)))"
             }
         }
-        emit(.table(OutputTable(title: "gradcheck (float64, eps=\(pythonFloatRepr(eps)))",
+        try emit(.table(OutputTable(title: "gradcheck (float64, eps=\(pythonFloatRepr(eps)))",
                                 header: ["input", "shape", "max |autograd − numeric|", "result"],
                                 rightAligned: [true, false, true, false], rows: rows)))
         if let failure = failure { throw LangError(failure) }
@@ -145,7 +145,7 @@ extension Interpreter {
             }
         }
         rows.append(["total", "", "", String(count(model))])
-        emit(.table(OutputTable(title: "summary (input \(shapeString(inputShape)))", header: ["layer", "module", "output shape", "parameters"],
+        try emit(.table(OutputTable(title: "summary (input \(shapeString(inputShape)))", header: ["layer", "module", "output shape", "parameters"],
                                 rightAligned: [false, false, false, true], rows: rows)))
     }
 }

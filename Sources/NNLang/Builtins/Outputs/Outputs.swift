@@ -8,7 +8,7 @@ extension Library {
             let rt = a.interpreter
             let sep = a.isNone("sep") ? " " : try a.string("sep")
             let end = a.isNone("end") ? "\n" : try a.string("end")
-            rt.emit(.text(try a.rest.map { try rt.str($0) }.joined(separator: sep) + end))
+            try rt.emit(.text(try a.rest.map { try rt.str($0) }.joined(separator: sep) + end))
             return .none
         }
         function("log", "*input, **columns", doc: "log(step=step, loss=loss) appends a row to the cell's table; log(x) is the elementwise natural logarithm.") { a in
@@ -21,7 +21,7 @@ extension Library {
             }
             let row = try a.keywords.map { name, value in try rt.logColumn(name, value) }
             if row.isEmpty { throw LangError("log() needs at least one column, e.g. log(step=i, loss=loss)") }
-            rt.emit(.logRow(row))
+            try rt.emit(.logRow(row))
             return .none
         }
         function("plot", "*series, title=None, xlabel=None, ylabel=None, width=60, height=15, logy=False, braille=False, label=None",
@@ -35,7 +35,7 @@ extension Library {
                                 title: try a.optionalString("title"), xlabel: try a.optionalString("xlabel"),
                                 ylabel: try a.optionalString("ylabel"), width: width, height: height,
                                 logy: try a.bool("logy"), braille: try a.bool("braille"))
-            rt.emit(.plot(spec))
+            try rt.emit(.plot(spec))
             return .none
         }
         function("clock", "", doc: "Monotonic time in seconds (non-deterministic: mark timing cells check=false).") { _ in

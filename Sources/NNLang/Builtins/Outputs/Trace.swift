@@ -231,9 +231,9 @@ extension Library {
                 let shown = subscriptName(name)
                 reverse.append([String(shown.prefix(1)) + bar + shown.dropFirst(), vbar(index), traceNumber(adjoint[index] ?? 0)])
             }
-            rt.emit(.table(OutputTable(title: "Forward primal trace", header: ["", "", "value"],
+            try rt.emit(.table(OutputTable(title: "Forward primal trace", header: ["", "", "value"],
                                        rightAligned: [false, false, true], rows: forward)))
-            rt.emit(.table(OutputTable(title: "Reverse adjoint trace", header: ["", "", "value"],
+            try rt.emit(.table(OutputTable(title: "Reverse adjoint trace", header: ["", "", "value"],
                                        rightAligned: [false, false, true], rows: reverse)))
             return .none
         }
