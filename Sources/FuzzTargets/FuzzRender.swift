@@ -222,3 +222,9 @@ public func describeCells(_ bytes: [UInt8]) -> String {
         return "invalid: \(error)"
     }
 }
+
+/// For diagnosing a render finding (`nbrun-fuzz render-once FILE`): the --in-place
+/// rendering with the scripted cells, `keepGoing` as the render target chooses it.
+public func renderOnce(_ bytes: [UInt8], keepGoing: Bool) -> [UInt8] {
+    render(bytes, mode: .inPlace, keepGoing: keepGoing, ScriptedCells.init)
+}

@@ -48,6 +48,11 @@ enum ReplayDriver {
             print(describeCells(Array(data)))
             return
         }
+        if arguments.first == "render-once", arguments.count == 3, let data = FileManager.default.contents(atPath: arguments[1]) {
+            let original = FileManager.default.contents(atPath: arguments[2]).map { $0.count % 2 == 0 } ?? true
+            FileHandle.standardOutput.write(Data(renderOnce(Array(data), keepGoing: original)))
+            return
+        }
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name), arguments.count >= 2 else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
             FileHandle.standardError.write(Data("usage: nbrun-fuzz \(names) FILE-OR-FOLDER...\n".utf8))
