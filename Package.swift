@@ -35,6 +35,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "nbrun", dependencies: ["NbrunCLI"]),
+        // Fuzz targets (docs/reliability.md): a library shared by the libFuzzer binary and the tests.
+        .target(name: "FuzzTargets", dependencies: ["NbrunCLI", "Notebook", "NNLang"]),
+        .executableTarget(name: "nbrun-fuzz", dependencies: ["FuzzTargets"]),
         .executableTarget(
             name: "nbrun-bench", dependencies: ["Tensor", "Autograd", "NN", "NNLang", "Notebook"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Golden")]),
         // Runs the built nbrun binary on bad inputs and interrupts it (docs/reliability.md).
         .testTarget(name: "BadInputTests"),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Notebook"]),
     ],
     swiftLanguageModes: [.v5]
 )

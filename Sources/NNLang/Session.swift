@@ -44,9 +44,18 @@ public final class Session {
             case .expression = statements[0]
         else { return .str(text) }
         let resolver = Resolver(globals: interpreter.globals)
-        guard let nodes = try? resolver.resolveCell(statements), let node = nodes.first as? DisplayStmt,
-            let value = try? node.expression.eval(interpreter.moduleFrame, interpreter)
-        else { return .str(text) }
+        guard let nodes = try? resolver.resolveCell(statements), let node = nodes.first as? DisplayStmt else {
+            return .str(text)
+        }
+        // Any expression parses, so a runaway one (`-P 'a=[i for i in range(10**12)]'`, found
+        // by the cli fuzzer) gets a cell's time limit and memory budget.
+        let rt = interpreter!
+        let seconds = options.cellTimeout > 0 ? min(options.cellTimeout, 1e9) : 60
+        rt.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        defer { rt.deadline = 0 }
+        guard let value = try? memoryBudget.withInstalled({ try node.expression.eval(rt.moduleFrame, rt) }) else {
+            return .str(text)
+        }
         return value
     }
 

@@ -16,7 +16,51 @@ enum CellFinder {
     }
 
     static func findCells(in source: MarkdownSource) throws -> [NotebookCell] {
-        let (blocks, nodeStartLines) = parse(source.bytes)
+        var cells = try findCells(parsing: source.bytes, source: source)
+        // Old outputs are about to be replaced, so they must not shape the rest of the file:
+        // an unclosed fence in a hand-edited region would hide the cells after it until the
+        // region is rewritten, and re-rendering would then find other cells (found by the
+        // fuzzer). So parse again with the regions' bodies masked, until the cells settle.
+        for _ in 0..<4 where cells.contains(where: { $0.existingRegion != nil }) {
+            let masked = try findCells(parsing: maskingRegionBodies(of: cells, in: source), source: source)
+            if layout(masked) == layout(cells) { break }
+            cells = masked
+        }
+        return cells
+    }
+
+    private static func layout(_ cells: [NotebookCell]) -> [[Int]] {
+        cells.map { [$0.openingLine, $0.closingLine, $0.existingRegion?.lowerBound ?? 0, $0.existingRegion?.upperBound ?? 0] }
+    }
+
+    /// The file with every line inside a cell's region (between its markers) replaced by
+    /// its container prefix and an empty HTML comment, which Markdown closes on the same
+    /// line. Line numbers and everything outside the regions stay as they are.
+    private static func maskingRegionBodies(of cells: [NotebookCell], in source: MarkdownSource) -> [UInt8] {
+        var masked = Set<Int>()
+        for cell in cells {
+            guard let region = cell.existingRegion, region.upperBound > region.lowerBound + 2 else { continue }
+            masked.formUnion((region.lowerBound + 2)..<region.upperBound)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.bytes.count)
+        for (index, line) in source.lines.enumerated() {
+            guard masked.contains(index + 1) else {
+                bytes += line.content
+                bytes += line.ending
+                continue
+            }
+            bytes += line.content.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: ">") }
+            bytes += Array("<!-- -->".utf8)
+            bytes += line.ending
+        }
+        return bytes
+    }
+
+    /// The cells cmark finds in `bytes` (the file's own bytes or a masked copy with the same
+    /// lines), with their regions found in the file itself.
+    private static func findCells(parsing bytes: [UInt8], source: MarkdownSource) throws -> [NotebookCell] {
+        let (blocks, nodeStartLines) = parse(bytes)
         var cells: [NotebookCell] = []
         for block in blocks {
             if let cell = try makeCell(block, index: cells.count, source: source, nodeStartLines: nodeStartLines) {

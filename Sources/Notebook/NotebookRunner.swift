@@ -112,9 +112,10 @@ public enum NotebookRunner {
                 shownError = located(error, in: cell)
                 if !cell.options.error { unexpected = shownError }
             } else if cell.options.error {
+                // Not "cell N": a handout drops echo=false cells, so N would change on re-rendering.
                 shownError = Diagnostic(
                     line: cell.openingLine, column: 1,
-                    message: "\(cell.label) was expected to fail (error=true) but ran without an error")
+                    message: "\(cell.options.name ?? "this cell") was expected to fail (error=true) but ran without an error")
                 unexpected = shownError
             }
             if let unexpected {

@@ -29,11 +29,33 @@ enum OutputRegion {
         }
         guard body(closingLine + 1) == "", body(closingLine + 2) == openingMarker else { return nil }
         var line = closingLine + 3
+        // Outputs are fenced, so a marker line inside a fence is output (a cell that prints
+        // its own source), not the region's end (found by the fuzzer).
+        var openFence: (byte: UInt8, length: Int)?
         while line < limit, line <= source.lines.count {
-            if body(line) == closingMarker { return (closingLine + 1)...line }
+            if let text = body(line) {
+                let run = fenceRun(text)
+                if let fence = openFence {
+                    if let run, run.byte == fence.byte, run.length >= fence.length, run.rest.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                        openFence = nil
+                    }
+                } else if text == closingMarker {
+                    return (closingLine + 1)...line
+                } else if let run {
+                    openFence = (run.byte, run.length)
+                }
+            }
             line += 1
         }
         return nil
+    }
+
+    /// The fence a line starts with (three or more backticks or tildes) and what follows it.
+    private static func fenceRun(_ text: String) -> (byte: UInt8, length: Int, rest: Substring.UTF8View)? {
+        let bytes = Substring(text).utf8
+        guard let first = bytes.first, first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { return nil }
+        let length = bytes.prefix { $0 == first }.count
+        return length >= 3 ? (first, length, bytes.dropFirst(length)) : nil
     }
 }
 

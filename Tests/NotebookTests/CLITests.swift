@@ -188,9 +188,9 @@ struct CLITests {
         try write("a.md", "```nn error=true\nx = 1\n```\n\n```nn\ny = 2\n```\n")
         let result = try nbrun("a.md")
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("a.md:1:1: error: cell 1 was expected to fail (error=true) but ran without an error\n"))
+        #expect(result.stderr.hasPrefix("a.md:1:1: error: this cell was expected to fail (error=true) but ran without an error\n"))
         let output = try #require(read("a.out.md"))
-        #expect(output.contains("error: cell 1 was expected to fail"))
+        #expect(output.contains("error: this cell was expected to fail"))
         // The run stopped: the second cell has no region. --keep-going runs it.
         #expect(!output.contains("```nn\ny = 2\n```\n\n<!--"))
         #expect(try nbrun("--keep-going", "a.md").status == 1)

@@ -72,7 +72,7 @@ struct RendererTests {
     @Test func expectedErrorThatDoesNotComeIsAFailure() throws {
         let result = try render("```nn error=true\nprint fine\n```\n")
         #expect(result.run.failed)
-        #expect(result.text.contains("error: cell 1 was expected to fail (error=true) but ran without an error"))
+        #expect(result.text.contains("error: this cell was expected to fail (error=true) but ran without an error"))
     }
 
     @Test func inPlaceKeepsCodeAndOptionLines() throws {

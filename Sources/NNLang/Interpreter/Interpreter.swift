@@ -44,11 +44,20 @@ public final class Interpreter {
     }
 
     private func checkDeadline() throws {
-        ticksUntilClockCheck = 4096
-        if deadline != 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+        // A tick may be a whole training step: when the last ticks took long, read the
+        // clock sooner (the fuzzer found a training cell overrunning its 1 s limit by
+        // minutes, reading the clock only every 4096 steps).
+        let now = DispatchTime.now().uptimeNanoseconds
+        let elapsed = now &- lastClockCheck
+        lastClockCheck = now
+        ticksPerClockCheck = elapsed > 2_000_000 ? max(1, ticksPerClockCheck / 8) : min(4096, ticksPerClockCheck * 2)
+        ticksUntilClockCheck = ticksPerClockCheck
+        if deadline != 0 && now > deadline {
             throw TimeoutSignal()
         }
     }
+    private var ticksPerClockCheck = 4096
+    private var lastClockCheck: UInt64 = 0
 
     /// Most bytes of text a cell may print (a runaway loop must not fill memory and the
     /// rendered file); reset for each cell.

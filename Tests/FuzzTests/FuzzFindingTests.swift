@@ -1,0 +1,58 @@
+import Foundation
+import Notebook
+import Testing
+
+/// The render fuzzer's findings, minimised by hand and run with the real language.
+struct FuzzFindingTests {
+    func render(_ markdown: String, mode: RenderMode = .inPlace) throws -> String {
+        let notebook = try NotebookRunner.parse(Array(markdown.utf8), path: "f.md")
+        var settings = RunSettings()
+        settings.mode = mode
+        settings.keepGoing = true
+        return String(decoding: try NotebookRunner.run(notebook, path: "f.md", settings: settings).rendered, as: UTF8.self)
+    }
+
+    /// A closing marker printed by a cell sits inside the region's ```text block; it
+    /// used to end the region there, so re-rendering kept the rest of the old region.
+    @Test func cellPrintingTheClosingMarker() throws {
+        let source = "```nn\nprint('<!-- /nbrun:output -->')\nprint('more')\n```\n\nafter\n"
+        let once = try render(source)
+        #expect(once == "```nn\nprint('<!-- /nbrun:output -->')\nprint('more')\n```\n\n<!-- nbrun:output -->\n```text\n<!-- /nbrun:output -->\nmore\n```\n<!-- /nbrun:output -->\n\nafter\n")
+        #expect(try render(once) == once)
+    }
+
+    /// An old region whose text opens a fence that its closing marker does not close used
+    /// to hide the next cell until the region was rewritten: the second rendering then
+    /// found (and ran) a cell the first had not.
+    @Test func oldRegionWithAnUnclosedFence() throws {
+        let source = """
+            ```nn
+            print(1)
+            ```
+
+            <!-- nbrun:output -->
+            ```text
+            1
+            <!-- /nbrun:output -->
+            ```
+            <!-- /nbrun:output -->
+
+            ```nn
+            print(2)
+            ```
+
+            """
+        let once = try render(source)
+        #expect(once.contains("```nn\nprint(2)\n```\n\n<!-- nbrun:output -->\n```text\n2\n```\n<!-- /nbrun:output -->\n"))
+        #expect(try render(once) == once)
+    }
+
+    /// `error=true` on a cell that succeeds named it "cell N"; a handout drops `echo=false`
+    /// cells, so N changed when the handout was rendered again.
+    @Test func expectedFailureMessageSurvivesHiddenCells() throws {
+        let source = "```nn echo=false\nprint('hidden')\n```\n\n```nn error=true\nprint(1)\n```\n"
+        let once = try render(source, mode: .handout)
+        #expect(once.contains("error: this cell was expected to fail (error=true) but ran without an error"))
+        #expect(try render(once, mode: .handout) == once)
+    }
+}
