@@ -65,24 +65,23 @@ final class CallNode: ExprNode {
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let c = try fastCallee.with { try $0.eval(f, rt) }
-        if simpleCount >= 0, case .function(let fn) = c {
-            let code = fn.code
-            if code.isSimple && simpleCount == code.signature.names.count {
-                // Evaluate the arguments straight into the callee's slots.
-                let frame = Frame.make(count: code.slotCount, parent: fn.closure)
-                if code.needsFunction { frame.function = fn }
-                let slots = frame.slots
-                switch simpleCount {
-                case 0: break
-                case 1: slots[0] = try argument0!.with { try $0.eval(f, rt) }
-                case 2:
-                    slots[0] = try argument0!.with { try $0.eval(f, rt) }
-                    slots[1] = try argument1!.with { try $0.eval(f, rt) }
-                default:
-                    for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
-                }
-                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+        if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
+            // Evaluate the arguments straight into the callee's slots.
+            var frame = fn.takeFrame()
+            let slots = frame.slots
+            switch simpleCount {
+            case 0: break
+            case 1: slots[0] = try argument0!.with { try $0.eval(f, rt) }
+            case 2:
+                slots[0] = try argument0!.with { try $0.eval(f, rt) }
+                slots[1] = try argument1!.with { try $0.eval(f, rt) }
+            default:
+                for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
             }
+            let result: Value
+            do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+            fn.recycle(&frame)
+            return result
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
@@ -95,6 +94,17 @@ final class MethodCallNode: ExprNode {
     let name: String
     let arguments: [ArgumentNode]
     let simpleArguments: [ExprNode]?
+    private let fastReceiver: ChildNode<ExprNode>
+    private let argumentReferences: [ChildNode<ExprNode>]
+
+    // Inline cache of the last method found on an instance: valid while the instance has
+    // the cached layout (which says it has no attribute of that name, and fixes its class)
+    // and no class on the chain changed.
+    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedVersion = 0
+    private var cachedMethod: FunctionObject?
+
     init(_ receiver: ExprNode, _ name: String, _ arguments: [ArgumentNode], _ location: SourceLocation) {
         self.receiver = receiver
         self.name = name
@@ -104,23 +114,23 @@ final class MethodCallNode: ExprNode {
             if case .positional(let e) = a { simple.append(e) }
         }
         simpleArguments = simple.count == arguments.count ? simple : nil
+        fastReceiver = ChildNode(receiver)
+        argumentReferences = simple.count == arguments.count ? simple.map { ChildNode($0) } : []
         super.init(location)
     }
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let o = try receiver.eval(f, rt)
-        if case .instance(let inst) = o, inst.attribute(name) == nil,
-            let method = inst.cls.lookup(name), case .function(let fn) = method {
-            if let simple = simpleArguments, fn.code.isSimple, simple.count + 1 == fn.code.signature.names.count {
-                let frame = Frame.make(count: fn.code.slotCount, parent: fn.closure)
-                if fn.code.needsFunction { frame.function = fn }
-                frame.slots[0] = o
-                for i in 0..<simple.count { frame.slots[i + 1] = try simple[i].eval(f, rt) }
-                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+        let o = try fastReceiver.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o {
+            if inst.shape === cachedShape, let fn = cachedMethod, inst.cls.chainVersion == cachedVersion {
+                return try callMethod(fn, o, f, rt)
             }
-            let (positional, keywords) = try evalArguments(arguments, f, rt)
-            do { return try rt.callFunction(fn, [o] + positional, keywords) } catch let e as LangError {
-                throw e.located(location)
+            if inst.attribute(name) == nil, let method = inst.cls.lookup(name), case .function(let fn) = method {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shape
+                cachedVersion = inst.cls.chainVersion
+                cachedMethod = fn
+                return try callMethod(fn, o, f, rt)
             }
         }
         if let builtin = rt.library.builtinMethod(of: o, name) {
@@ -133,5 +143,25 @@ final class MethodCallNode: ExprNode {
         do { callee = try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.located(location) }
+    }
+
+    @inline(__always)
+    private func callMethod(_ fn: FunctionObject, _ receiver: Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
+        if simpleArguments != nil, argumentReferences.count + 1 == fn.simpleArity {
+            var frame = fn.takeFrame()
+            let slots = frame.slots
+            slots[0] = receiver
+            for i in 0..<argumentReferences.count {
+                slots[i + 1] = try argumentReferences[i].with { try $0.eval(f, rt) }
+            }
+            let result: Value
+            do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+            fn.recycle(&frame)
+            return result
+        }
+        let (positional, keywords) = try evalArguments(arguments, f, rt)
+        do { return try rt.callFunction(fn, [receiver] + positional, keywords) } catch let e as LangError {
+            throw e.located(location)
+        }
     }
 }

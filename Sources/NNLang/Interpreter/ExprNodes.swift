@@ -189,6 +189,13 @@ final class BinaryNode: ExprNode {
         case (.multiply, .int(let a), .int(let b)):
             let (v, o) = a.multipliedReportingOverflow(by: b)
             if !o { return .int(v) }
+        case (.modulo, .int(let a), .int(let b)) where b > 0:
+            // Python's modulo takes the divisor's sign; for b > 0 the result is in 0..<b.
+            let m = a % b
+            return .int(m < 0 ? m + b : m)
+        case (.floorDivide, .int(let a), .int(let b)) where b > 0:
+            let q = a / b
+            return .int(a % b < 0 ? q - 1 : q)
         case (.add, .float(let a), .float(let b)): return .float(a + b)
         case (.subtract, .float(let a), .float(let b)): return .float(a - b)
         case (.multiply, .float(let a), .float(let b)): return .float(a * b)
@@ -274,13 +281,28 @@ final class ConditionalNode: ExprNode {
 final class AttributeNode: ExprNode {
     let object: ExprNode
     let name: String
+    private let fastObject: ChildNode<ExprNode>
+    /// Inline cache: where the attribute sits in instances of the last layout seen.
+    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
         self.object = object
         self.name = name
+        self.fastObject = ChildNode(object)
         super.init(location)
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let o = try object.eval(f, rt)
+        let o = try fastObject.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o {
+            if inst.shape === cachedShape { return inst.attributeValues[cachedIndex] }
+            if let i = inst.shape.index(of: name) {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shape
+                cachedIndex = i
+                return inst.attributeValues[i]
+            }
+        }
         do { return try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
     }
 }
@@ -416,7 +438,7 @@ final class LambdaNode: ExprNode {
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let values = try defaults.map { try $0?.eval(f, rt) }
-        return .function(FunctionObject(code: code, defaults: values, closure: f))
+        return .function(FunctionObject(code: code, defaults: values, closure: f === rt.moduleFrame ? nil : f))
     }
 }
 
@@ -456,6 +478,7 @@ final class ComprehensionNode: ExprNode {
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let frame = Frame.make(count: slotCount, parent: f)
+        if key == nil && clauses.count == 1 { return try runSingleClauseList(frame, rt) }
         if key != nil {
             let d = DictObject()
             try run(0, frame, rt) { k, v in try d.set(k, v) }
@@ -463,6 +486,46 @@ final class ComprehensionNode: ExprNode {
         }
         var out: [Value] = []
         try run(0, frame, rt) { _, v in out.append(v) }
+        return .list(ListObject(out))
+    }
+
+    /// `[element for target in iterable if conditions]`, the common form: one loop, items
+    /// appended directly, a `range` counted without an iterator.
+    private func runSingleClauseList(_ frame: Frame, _ rt: Interpreter) throws -> Value {
+        let clause = clauses[0]
+        let iterable = try clause.iterable.eval(frame.parent ?? frame, rt)
+        var out: [Value] = []
+        let target = ChildNode(clause.target)
+        let element = ChildNode(self.element)
+        let conditions = clause.conditions.map { ChildNode($0) }
+        @inline(__always) func step(_ item: Value) throws {
+            try rt.tick()
+            try target.with { try $0.assign(item, frame, rt) }
+            for condition in conditions {
+                let c = try condition.with { try $0.eval(frame, rt) }
+                if case .bool(let b) = c {
+                    if !b { return }
+                } else {
+                    do { if !(try rt.truthy(c)) { return } } catch let e as LangError {
+                        throw e.located(condition.with { $0.location })
+                    }
+                }
+            }
+            out.append(try element.with { try $0.eval(frame, rt) })
+        }
+        if case .object(let o) = iterable, let range = o as? RangeObject {
+            out.reserveCapacity(conditions.isEmpty ? min(range.count, 1 << 20) : 0)
+            var i = range.start
+            let stop = range.stop, stride = range.step
+            while stride > 0 ? i < stop : i > stop {
+                try step(.int(i))
+                i += stride
+            }
+        } else {
+            let iterator: ValueIterator
+            do { iterator = try rt.makeIterator(iterable) } catch let e as LangError { throw e.located(clause.iterable.location) }
+            while let item = try iterator.next() { try step(item) }
+        }
         return .list(ListObject(out))
     }
 

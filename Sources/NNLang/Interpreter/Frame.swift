@@ -3,7 +3,8 @@
 /// which is how closures see their enclosing variables.
 struct FrameHeader {
     let count: Int
-    let parent: Frame?
+    /// Variable only so that a reused frame (see `FunctionObject.takeFrame`) can be re-parented.
+    var parent: Frame?
     var function: FunctionObject?
     var returnValue: Value
 }
@@ -27,11 +28,22 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 
     @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
     @inline(__always) var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
-    @inline(__always) var parent: Frame? { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+    @inline(__always) var parent: Frame? {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.parent = newValue } }
+    }
     /// The function running in this frame (for `super()`).
     var function: FunctionObject? {
         get { withUnsafeMutablePointerToHeader { $0.pointee.function } }
         set { withUnsafeMutablePointerToHeader { $0.pointee.function = newValue } }
+    }
+    /// Moves the return value out (leaving None), without reference counting.
+    @inline(__always) func takeReturnValue() -> Value {
+        withUnsafeMutablePointerToHeader { header in
+            var value = Value.none
+            swap(&value, &header.pointee.returnValue)
+            return value
+        }
     }
     @inline(__always) var returnValue: Value {
         get { withUnsafeMutablePointerToHeader { $0.pointee.returnValue } }
@@ -211,9 +223,16 @@ final class FunctionCode {
     let location: SourceLocation
     /// True when every parameter is positional without defaults — enables the fast call path.
     let isSimple: Bool
+    /// True when no nested scope (def, lambda, class, comprehension) can capture a frame of
+    /// this code, so a frame can be reset and reused by the next call.
+    let reusesFrames: Bool
+    /// The body's statements in a buffer owned by this object: the call path walks it
+    /// without reference counting.
+    let bodyBuffer: UnsafeMutableBufferPointer<ChildNode<StmtNode>>
 
     init(name: String, qualifiedName: String, signature: Signature, slotCount: Int, slotNames: [String],
-         location: SourceLocation, isSimple: Bool, body: [StmtNode], expression: ExprNode?, needsFunction: Bool) {
+         location: SourceLocation, isSimple: Bool, reusesFrames: Bool, body: [StmtNode], expression: ExprNode?,
+         needsFunction: Bool) {
         self.body = body
         self.expression = expression
         self.needsFunction = needsFunction
@@ -226,7 +245,12 @@ final class FunctionCode {
         self.slotNames = slotNames
         self.location = location
         self.isSimple = isSimple
+        self.reusesFrames = reusesFrames
+        bodyBuffer = .allocate(capacity: body.count)
+        _ = bodyBuffer.initialize(from: body.map { ChildNode($0) })
     }
+
+    deinit { bodyBuffer.deallocate() }
 }
 
 /// A function value: code plus the defaults (evaluated at `def` time, as in Python)
@@ -238,9 +262,66 @@ public final class FunctionObject {
     /// The class whose body defined this function, for zero-argument `super()`.
     var definingClass: ClassObject?
 
+    // Copies of the code's hot fields, read by the call path without touching `code`.
+    let slotCount: Int
+    /// Number of positional parameters when the fast call path applies (`code.isSimple`), else -1.
+    let simpleArity: Int
+    let needsFunction: Bool
+    let reusesFrames: Bool
+    /// The body (see `FunctionCode.bodyBuffer`; `code` keeps it alive) and a lambda's expression.
+    let body: UnsafeMutableBufferPointer<ChildNode<StmtNode>>
+    let expression: ChildNode<ExprNode>?
+    /// Frames of finished calls, reset and ready for reuse (only when `reusesFrames`).
+    @exclusivity(unchecked) private var spareFrames: [Frame] = []
+    /// Spare frames kept at most (a recursion deeper than this allocates the rest).
+    static let maxSpareFrames = 64
+
     init(code: FunctionCode, defaults: [Value?], closure: Frame?) {
         self.code = code
         self.defaults = defaults
         self.closure = closure
+        slotCount = code.slotCount
+        simpleArity = code.isSimple ? code.signature.names.count : -1
+        needsFunction = code.needsFunction
+        reusesFrames = code.reusesFrames
+        body = code.bodyBuffer
+        expression = code.expression.map { ChildNode($0) }
+    }
+
+    /// A frame for a call: a reset spare one when available, else a new one.
+    @inline(__always)
+    func takeFrame() -> Frame {
+        if reusesFrames, let frame = spareFrames.popLast() {
+            if let closure = closure { frame.parent = closure }
+            if needsFunction { frame.function = self }
+            return frame
+        }
+        let frame = Frame.make(count: slotCount, parent: closure)
+        if needsFunction { frame.function = self }
+        return frame
+    }
+
+    /// Gives a frame back after its call returned. It is kept only when nothing else holds
+    /// it; its slots are cleared now, so that locals (tensors) are freed as in Python.
+    @inline(__always)
+    func recycle(_ frame: inout Frame) {
+        guard reusesFrames, spareFrames.count < FunctionObject.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
+        frame.reset()
+        spareFrames.append(frame)
+    }
+}
+
+extension Frame {
+    /// Clears the slots, the return value and the links of a frame about to be reused.
+    func reset() {
+        withUnsafeMutablePointers { header, elements in
+            for i in 0..<header.pointee.count {
+                if case .undefined = elements[i] { continue }
+                elements[i] = .undefined
+            }
+            header.pointee.returnValue = .none
+            if header.pointee.parent != nil { header.pointee.parent = nil }
+            if header.pointee.function != nil { header.pointee.function = nil }
+        }
     }
 }

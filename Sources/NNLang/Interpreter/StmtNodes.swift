@@ -59,13 +59,35 @@ final class GlobalTarget: TargetNode {
 final class AttributeTarget: TargetNode {
     let object: ExprNode
     let name: String
+    private let fastObject: ChildNode<ExprNode>
+    /// `training` on a module is a flag, not an attribute: never cached.
+    private let isTrainingFlag: Bool
+    /// Inline cache: where the attribute sits in instances of the last layout seen.
+    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
         self.object = object
         self.name = name
+        self.fastObject = ChildNode(object)
+        self.isTrainingFlag = name == "training"
         super.init(location)
     }
     override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws {
-        let o = try object.eval(f, rt)
+        let o = try fastObject.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o, !isTrainingFlag {
+            if inst.shape === cachedShape {
+                inst.attributeValues[cachedIndex] = value
+                return
+            }
+            inst.setAttribute(name, value)
+            if let i = inst.shape.index(of: name) {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shape
+                cachedIndex = i
+            }
+            return
+        }
         do { try rt.setAttribute(o, name, value) } catch let e as LangError { throw e.located(location) }
     }
     override func delete(_ f: Frame, _ rt: Interpreter) throws {
@@ -195,13 +217,19 @@ final class GlobalAssignStmt: StmtNode {
 final class AssignStmt: StmtNode {
     let targets: [TargetNode]
     let value: ExprNode
+    private let singleTarget: ChildNode<TargetNode>
     init(_ targets: [TargetNode], _ value: ExprNode, _ location: SourceLocation) {
         self.targets = targets
+        self.singleTarget = ChildNode(targets[0])
         self.value = value
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         let v = try value.eval(f, rt)
+        if targets.count == 1 {
+            try singleTarget.with { try $0.assign(v, f, rt) }
+            return .normal
+        }
         for target in targets { try target.assign(v, f, rt) }
         return .normal
     }
@@ -425,7 +453,9 @@ final class FunctionDefStmt: StmtNode {
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         let values = try defaults.map { try $0?.eval(f, rt) }
-        let fn = FunctionObject(code: code, defaults: values, closure: inClassBody ? f.parent : f)
+        // Functions defined at cell level read globals by slot: they need no closure frame.
+        let enclosing = inClassBody ? f.parent : f
+        let fn = FunctionObject(code: code, defaults: values, closure: enclosing === rt.moduleFrame ? nil : enclosing)
         try target.assign(.function(fn), f, rt)
         return .normal
     }
