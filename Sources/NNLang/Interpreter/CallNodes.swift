@@ -67,7 +67,7 @@ final class CallNode: ExprNode {
         let c = try fastCallee.with { try $0.eval(f, rt) }
         if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
             // Evaluate the arguments straight into the callee's slots.
-            var frame = fn.takeFrame()
+            let frame = fn.takeFrame()
             let slots = frame.slots
             switch simpleCount {
             case 0: break
@@ -80,7 +80,7 @@ final class CallNode: ExprNode {
             }
             let result: Value
             do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
-            fn.recycle(&frame)
+            fn.recycle(frame)
             return result
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
@@ -96,6 +96,11 @@ final class MethodCallNode: ExprNode {
     let simpleArguments: [ExprNode]?
     private let fastReceiver: ChildNode<ExprNode>
     private let argumentReferences: [ChildNode<ExprNode>]
+    /// Number of plain positional arguments, or -10 when there are keywords or stars (never
+    /// matches a function's `simpleArity`, which is -1 for non-simple functions).
+    private let simpleCount: Int
+    private let argument0: ChildNode<ExprNode>?
+    private let argument1: ChildNode<ExprNode>?
 
     // Inline cache of the last method found on an instance: valid while the instance has
     // the cached layout (which says it has no attribute of that name, and fixes its class)
@@ -116,6 +121,9 @@ final class MethodCallNode: ExprNode {
         simpleArguments = simple.count == arguments.count ? simple : nil
         fastReceiver = ChildNode(receiver)
         argumentReferences = simple.count == arguments.count ? simple.map { ChildNode($0) } : []
+        simpleCount = simple.count == arguments.count ? simple.count : -10
+        argument0 = simple.count == arguments.count && simple.count > 0 ? ChildNode(simple[0]) : nil
+        argument1 = simple.count == arguments.count && simple.count > 1 ? ChildNode(simple[1]) : nil
         super.init(location)
     }
 
@@ -146,17 +154,25 @@ final class MethodCallNode: ExprNode {
     }
 
     @inline(__always)
-    private func callMethod(_ fn: FunctionObject, _ receiver: Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
-        if simpleArguments != nil, argumentReferences.count + 1 == fn.simpleArity {
-            var frame = fn.takeFrame()
+    private func callMethod(_ fn: FunctionObject, _ receiver: __owned Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
+        if simpleCount + 1 == fn.simpleArity {
+            let frame = fn.takeFrame()
             let slots = frame.slots
             slots[0] = receiver
-            for i in 0..<argumentReferences.count {
-                slots[i + 1] = try argumentReferences[i].with { try $0.eval(f, rt) }
+            switch simpleCount {
+            case 0: break
+            case 1: slots[1] = try argument0!.with { try $0.eval(f, rt) }
+            case 2:
+                slots[1] = try argument0!.with { try $0.eval(f, rt) }
+                slots[2] = try argument1!.with { try $0.eval(f, rt) }
+            default:
+                for i in 0..<argumentReferences.count {
+                    slots[i + 1] = try argumentReferences[i].with { try $0.eval(f, rt) }
+                }
             }
             let result: Value
             do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
-            fn.recycle(&frame)
+            fn.recycle(frame)
             return result
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)

@@ -104,8 +104,10 @@ final class InstanceShape {
 public final class Instance {
     let cls: ClassObject
     private(set) var shape: InstanceShape
-    /// Attribute values, in the order of `shape.names`.
-    @exclusivity(unchecked) var attributeValues: [Value] = []
+    /// Attribute values, in the order of `shape.names`, in a buffer owned by the instance:
+    /// call sites with a cached position read and write it without copy-on-write checks.
+    private var storage: UnsafeMutablePointer<Value>
+    private var capacity: Int
     /// `model.train()` / `model.eval()` state of a module.
     var training = true
 
@@ -114,31 +116,53 @@ public final class Instance {
         // The built-in Module class is shared between sessions (threads): its instances get
         // their own layouts, so that no layout tree is shared.
         shape = cls.isModuleRoot ? InstanceShape(names: []) : cls.rootShape
+        capacity = 4
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        storage.deinitialize(count: shape.names.count)
+        storage.deallocate()
     }
 
     var attributeNames: [String] { shape.names }
+    var attributeValues: [Value] { Array(UnsafeBufferPointer(start: storage, count: shape.names.count)) }
+
+    /// The value at a position of the current layout (callers checked the layout).
+    @inline(__always) func value(at index: Int) -> Value { storage[index] }
+    @inline(__always) func setValue(_ value: Value, at index: Int) { storage[index] = value }
 
     func attribute(_ name: String) -> Value? {
         guard let i = shape.index(of: name) else { return nil }
-        return attributeValues[i]
+        return storage[i]
     }
 
     func setAttribute(_ name: String, _ value: Value) {
         if let i = shape.index(of: name) {
-            attributeValues[i] = value
-        } else {
-            shape = shape.adding(name)
-            attributeValues.append(value)
+            storage[i] = value
+            return
         }
+        let count = shape.names.count
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+        (storage + count).initialize(to: value)
+        shape = shape.adding(name)
     }
 
     @discardableResult
     func removeAttribute(_ name: String) -> Bool {
         guard let i = shape.index(of: name) else { return false }
+        let count = shape.names.count
         var names = shape.names
         names.remove(at: i)
+        (storage + i).deinitialize(count: 1)
+        (storage + i).moveInitialize(from: storage + i + 1, count: count - i - 1)
         shape = InstanceShape(names: names)  // a fresh layout: caches keyed on the old one miss
-        attributeValues.remove(at: i)
         return true
     }
 }

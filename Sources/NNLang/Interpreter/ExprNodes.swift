@@ -160,6 +160,40 @@ final class InvertNode: ExprNode {
     }
 }
 
+/// An operand whose int value can be read without evaluating a node (no side effects,
+/// no copy): a local or global slot, or an int constant.
+enum PeekableOperand {
+    case local(Int)
+    case global(Int)
+    case constant(Int)
+    case other
+
+    init(_ node: ExprNode) {
+        if let local = node as? LocalNode { self = .local(local.slot) }
+        else if let global = node as? GlobalNode { self = .global(global.slot) }
+        else if let constant = node as? ConstantNode, case .int(let v) = constant.value { self = .constant(v) }
+        else { self = .other }
+    }
+
+    var isPeekable: Bool { if case .other = self { return false } else { return true } }
+
+    /// The operand's int value, or nil when it is not an int (or not peekable); the caller
+    /// then evaluates the node as usual, which also reports unbound names.
+    @inline(__always)
+    func peekInt(_ f: Frame, _ rt: Interpreter) -> Int? {
+        switch self {
+        case .local(let slot):
+            if case .int(let v) = f.slots[slot] { return v }
+            return nil
+        case .global(let slot):
+            if case .int(let v) = rt.globals.values[slot] { return v }
+            return nil
+        case .constant(let v): return v
+        case .other: return nil
+        }
+    }
+}
+
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp
@@ -174,9 +208,41 @@ final class BinaryNode: ExprNode {
         self.ownedRight = right
         self.left = ChildNode(left)
         self.right = ChildNode(right)
+        peekLeft = PeekableOperand(left)
+        peekRight = PeekableOperand(right)
+        peekable = peekLeft.isPeekable && peekRight.isPeekable
         super.init(location)
     }
+    private let peekLeft: PeekableOperand, peekRight: PeekableOperand
+    private let peekable: Bool
+
+    /// `n - 1`, `s + i`, `i % 3` on ints: no node evaluation, no Value copies.
+    @inline(__always)
+    private func intFastPath(_ a: Int, _ b: Int) -> Value? {
+        switch op {
+        case .add:
+            let (v, o) = a.addingReportingOverflow(b)
+            return o ? nil : .int(v)
+        case .subtract:
+            let (v, o) = a.subtractingReportingOverflow(b)
+            return o ? nil : .int(v)
+        case .multiply:
+            let (v, o) = a.multipliedReportingOverflow(by: b)
+            return o ? nil : .int(v)
+        case .modulo where b > 0:
+            let m = a % b
+            return .int(m < 0 ? m + b : m)
+        case .floorDivide where b > 0:
+            let q = a / b
+            return .int(a % b < 0 ? q - 1 : q)
+        default: return nil
+        }
+    }
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intFastPath(a, b) {
+            return v
+        }
         let l = try left.with { try $0.eval(f, rt) }
         let r = try right.with { try $0.eval(f, rt) }
         switch (op, l, r) {
@@ -217,9 +283,31 @@ final class CompareNode: ExprNode {
         self.ownedRight = right
         self.left = ChildNode(left)
         self.right = ChildNode(right)
+        peekLeft = PeekableOperand(left)
+        peekRight = PeekableOperand(right)
+        peekable = peekLeft.isPeekable && peekRight.isPeekable
         super.init(location)
     }
+    private let peekLeft: PeekableOperand, peekRight: PeekableOperand
+    private let peekable: Bool
+
+    @inline(__always)
+    private func intCompare(_ a: Int, _ b: Int) -> Bool? {
+        switch op {
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        default: return nil
+        }
+    }
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intCompare(a, b) {
+            return .bool(v)
+        }
         let l = try left.with { try $0.eval(f, rt) }
         let r = try right.with { try $0.eval(f, rt) }
         if case .int(let a) = l, case .int(let b) = r {
@@ -290,17 +378,23 @@ final class AttributeNode: ExprNode {
         self.object = object
         self.name = name
         self.fastObject = ChildNode(object)
+        self.peekObject = PeekableOperand(object)
         super.init(location)
     }
+    private let peekObject: PeekableOperand
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        // `self.x` with a cached layout: read the local slot in place.
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shape === cachedShape {
+            return inst.value(at: cachedIndex)
+        }
         let o = try fastObject.with { try $0.eval(f, rt) }
         if case .instance(let inst) = o {
-            if inst.shape === cachedShape { return inst.attributeValues[cachedIndex] }
+            if inst.shape === cachedShape { return inst.value(at: cachedIndex) }
             if let i = inst.shape.index(of: name) {
                 cachedShapeOwner = inst.shape
                 cachedShape = inst.shape
                 cachedIndex = i
-                return inst.attributeValues[i]
+                return inst.value(at: i)
             }
         }
         do { return try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }

@@ -271,10 +271,12 @@ public final class FunctionObject {
     /// The body (see `FunctionCode.bodyBuffer`; `code` keeps it alive) and a lambda's expression.
     let body: UnsafeMutableBufferPointer<ChildNode<StmtNode>>
     let expression: ChildNode<ExprNode>?
-    /// Frames of finished calls, reset and ready for reuse (only when `reusesFrames`).
-    @exclusivity(unchecked) private var spareFrames: [Frame] = []
+    /// Frames of finished calls, reset and ready for reuse (only when `reusesFrames`): a small
+    /// stack of retained references, so taking and giving back costs no reference counting.
+    private let spareFrames: UnsafeMutablePointer<Unmanaged<Frame>>?
+    @exclusivity(unchecked) private var spareCount = 0
     /// Spare frames kept at most (a recursion deeper than this allocates the rest).
-    static let maxSpareFrames = 64
+    static let maxSpareFrames = 32
 
     init(code: FunctionCode, defaults: [Value?], closure: Frame?) {
         self.code = code
@@ -286,12 +288,20 @@ public final class FunctionObject {
         reusesFrames = code.reusesFrames
         body = code.bodyBuffer
         expression = code.expression.map { ChildNode($0) }
+        spareFrames = code.reusesFrames ? .allocate(capacity: FunctionObject.maxSpareFrames) : nil
+    }
+
+    deinit {
+        for i in 0..<spareCount { spareFrames![i].release() }
+        spareFrames?.deallocate()
     }
 
     /// A frame for a call: a reset spare one when available, else a new one.
     @inline(__always)
     func takeFrame() -> Frame {
-        if reusesFrames, let frame = spareFrames.popLast() {
+        if spareCount > 0 {
+            spareCount -= 1
+            let frame = spareFrames![spareCount].takeRetainedValue()
             if let closure = closure { frame.parent = closure }
             if needsFunction { frame.function = self }
             return frame
@@ -301,25 +311,33 @@ public final class FunctionObject {
         return frame
     }
 
-    /// Gives a frame back after its call returned. It is kept only when nothing else holds
-    /// it; its slots are cleared now, so that locals (tensors) are freed as in Python.
+    /// Gives a frame back after its call returned. The resolver allows reuse only for code
+    /// with no nested scope, so nothing else can hold the frame. Its slots are cleared now,
+    /// so that locals (tensors) are freed when the call ends, as in Python.
     @inline(__always)
-    func recycle(_ frame: inout Frame) {
-        guard reusesFrames, spareFrames.count < FunctionObject.maxSpareFrames, isKnownUniquelyReferenced(&frame) else { return }
+    func recycle(_ frame: Frame) {
+        guard reusesFrames, spareCount < FunctionObject.maxSpareFrames else { return }
         frame.reset()
-        spareFrames.append(frame)
+        spareFrames![spareCount] = Unmanaged.passRetained(frame)
+        spareCount += 1
     }
 }
 
 extension Frame {
-    /// Clears the slots, the return value and the links of a frame about to be reused.
+    /// Clears the slots and the links of a frame about to be reused (its return value was
+    /// already moved out).
+    @inline(__always)
     func reset() {
         withUnsafeMutablePointers { header, elements in
             for i in 0..<header.pointee.count {
-                if case .undefined = elements[i] { continue }
-                elements[i] = .undefined
+                switch elements[i] {
+                case .undefined: continue
+                case .none, .bool, .int, .float:
+                    (elements + i).initialize(to: .undefined)  // nothing to release
+                default:
+                    elements[i] = .undefined
+                }
             }
-            header.pointee.returnValue = .none
             if header.pointee.parent != nil { header.pointee.parent = nil }
             if header.pointee.function != nil { header.pointee.function = nil }
         }

@@ -107,7 +107,7 @@ public final class Interpreter {
     }
 
     func callFunction(_ fn: FunctionObject, _ args: [Value], _ kwargs: [(String, Value)], implicitSelf: Bool = false) throws -> Value {
-        var frame = fn.takeFrame()
+        let frame = fn.takeFrame()
         if fn.simpleArity == args.count && kwargs.isEmpty {
             let slots = frame.slots
             for i in 0..<args.count { slots[i] = args[i] }
@@ -116,7 +116,7 @@ public final class Interpreter {
                                        implicitSelf: 0, into: frame.slots)
         }
         let result = try run(fn, in: frame)
-        fn.recycle(&frame)
+        fn.recycle(frame)
         return result
     }
 

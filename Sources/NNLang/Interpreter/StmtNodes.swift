@@ -71,13 +71,20 @@ final class AttributeTarget: TargetNode {
         self.name = name
         self.fastObject = ChildNode(object)
         self.isTrainingFlag = name == "training"
+        self.peekObject = PeekableOperand(object)
         super.init(location)
     }
+    private let peekObject: PeekableOperand
     override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws {
+        // `self.x = …` with a cached layout: read the local slot in place.
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shape === cachedShape {
+            inst.setValue(value, at: cachedIndex)
+            return
+        }
         let o = try fastObject.with { try $0.eval(f, rt) }
         if case .instance(let inst) = o, !isTrainingFlag {
             if inst.shape === cachedShape {
-                inst.attributeValues[cachedIndex] = value
+                inst.setValue(value, at: cachedIndex)
                 return
             }
             inst.setAttribute(name, value)
@@ -414,14 +421,14 @@ final class ForStmt: StmtNode {
 
 final class ReturnStmt: StmtNode {
     private let ownedValue: ExprNode?
-    unowned(unsafe) let value: ExprNode?
+    private let value: ChildNode<ExprNode>?
     init(_ value: ExprNode?, _ location: SourceLocation) {
         self.ownedValue = value
-        self.value = value
+        self.value = value.map { ChildNode($0) }
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        f.returnValue = try value?.eval(f, rt) ?? Value.none
+        if let value = value { f.returnValue = try value.with { try $0.eval(f, rt) } }
         return .returned
     }
 }
