@@ -105,7 +105,7 @@ final class MethodCallNode: ExprNode {
     // Inline cache of the last method found on an instance: valid while the instance has
     // the cached layout (which says it has no attribute of that name, and fixes its class)
     // and no class on the chain changed.
-    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShape: ObjectIdentifier?
     private var cachedShapeOwner: InstanceShape?
     private var cachedVersion = 0
     private var cachedMethod: FunctionObject?
@@ -130,12 +130,12 @@ final class MethodCallNode: ExprNode {
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let o = try fastReceiver.with { try $0.eval(f, rt) }
         if case .instance(let inst) = o {
-            if inst.shape === cachedShape, let fn = cachedMethod, inst.cls.chainVersion == cachedVersion {
+            if inst.shapeID == cachedShape, let fn = cachedMethod, inst.cls.chainVersion == cachedVersion {
                 return try callMethod(fn, o, f, rt)
             }
             if inst.attribute(name) == nil, let method = inst.cls.lookup(name), case .function(let fn) = method {
                 cachedShapeOwner = inst.shape
-                cachedShape = inst.shape
+                cachedShape = inst.shapeID
                 cachedVersion = inst.cls.chainVersion
                 cachedMethod = fn
                 return try callMethod(fn, o, f, rt)

@@ -103,7 +103,11 @@ final class InstanceShape {
 /// order in which a module's parameters and sub-modules are registered.
 public final class Instance {
     let cls: ClassObject
-    private(set) var shape: InstanceShape
+    private(set) var shape: InstanceShape {
+        didSet { shapeID = ObjectIdentifier(shape) }
+    }
+    /// The identity of `shape`, compared by inline caches without reference counting.
+    private(set) var shapeID: ObjectIdentifier
     /// Attribute values, in the order of `shape.names`, in a buffer owned by the instance:
     /// call sites with a cached position read and write it without copy-on-write checks.
     private var storage: UnsafeMutablePointer<Value>
@@ -115,7 +119,9 @@ public final class Instance {
         self.cls = cls
         // The built-in Module class is shared between sessions (threads): its instances get
         // their own layouts, so that no layout tree is shared.
-        shape = cls.isModuleRoot ? InstanceShape(names: []) : cls.rootShape
+        let initial = cls.isModuleRoot ? InstanceShape(names: []) : cls.rootShape
+        shape = initial
+        shapeID = ObjectIdentifier(initial)
         capacity = 4
         storage = .allocate(capacity: capacity)
     }

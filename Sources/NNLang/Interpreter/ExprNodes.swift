@@ -371,7 +371,7 @@ final class AttributeNode: ExprNode {
     let name: String
     private let fastObject: ChildNode<ExprNode>
     /// Inline cache: where the attribute sits in instances of the last layout seen.
-    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShape: ObjectIdentifier?
     private var cachedShapeOwner: InstanceShape?
     private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
@@ -384,15 +384,15 @@ final class AttributeNode: ExprNode {
     private let peekObject: PeekableOperand
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         // `self.x` with a cached layout: read the local slot in place.
-        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shape === cachedShape {
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shapeID == cachedShape {
             return inst.value(at: cachedIndex)
         }
         let o = try fastObject.with { try $0.eval(f, rt) }
         if case .instance(let inst) = o {
-            if inst.shape === cachedShape { return inst.value(at: cachedIndex) }
+            if inst.shapeID == cachedShape { return inst.value(at: cachedIndex) }
             if let i = inst.shape.index(of: name) {
                 cachedShapeOwner = inst.shape
-                cachedShape = inst.shape
+                cachedShape = inst.shapeID
                 cachedIndex = i
                 return inst.value(at: i)
             }

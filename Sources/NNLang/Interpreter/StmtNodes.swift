@@ -63,7 +63,7 @@ final class AttributeTarget: TargetNode {
     /// `training` on a module is a flag, not an attribute: never cached.
     private let isTrainingFlag: Bool
     /// Inline cache: where the attribute sits in instances of the last layout seen.
-    private unowned(unsafe) var cachedShape: InstanceShape?
+    private var cachedShape: ObjectIdentifier?
     private var cachedShapeOwner: InstanceShape?
     private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
@@ -77,20 +77,20 @@ final class AttributeTarget: TargetNode {
     private let peekObject: PeekableOperand
     override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws {
         // `self.x = …` with a cached layout: read the local slot in place.
-        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shape === cachedShape {
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shapeID == cachedShape {
             inst.setValue(value, at: cachedIndex)
             return
         }
         let o = try fastObject.with { try $0.eval(f, rt) }
         if case .instance(let inst) = o, !isTrainingFlag {
-            if inst.shape === cachedShape {
+            if inst.shapeID == cachedShape {
                 inst.setValue(value, at: cachedIndex)
                 return
             }
             inst.setAttribute(name, value)
             if let i = inst.shape.index(of: name) {
                 cachedShapeOwner = inst.shape
-                cachedShape = inst.shape
+                cachedShape = inst.shapeID
                 cachedIndex = i
             }
             return
