@@ -66,17 +66,18 @@ final class CallNode: ExprNode {
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let c = try fastCallee.with { try $0.eval(f, rt) }
         if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
-            // Evaluate the arguments straight into the callee's slots.
+            // Evaluate the arguments straight into the callee's slots. A frame from `takeFrame`
+            // holds `.undefined` (nothing to release) in every slot, so slots are initialized.
             let frame = fn.takeFrame()
             let slots = frame.slots
             switch simpleCount {
             case 0: break
-            case 1: slots[0] = try argument0!.with { try $0.eval(f, rt) }
+            case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
             case 2:
-                slots[0] = try argument0!.with { try $0.eval(f, rt) }
-                slots[1] = try argument1!.with { try $0.eval(f, rt) }
+                (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
             default:
-                for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
+                for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
             }
             let result: Value
             do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
@@ -158,16 +159,16 @@ final class MethodCallNode: ExprNode {
         if simpleCount + 1 == fn.simpleArity {
             let frame = fn.takeFrame()
             let slots = frame.slots
-            slots[0] = receiver
+            slots.initialize(to: receiver)
             switch simpleCount {
             case 0: break
-            case 1: slots[1] = try argument0!.with { try $0.eval(f, rt) }
+            case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
             case 2:
-                slots[1] = try argument0!.with { try $0.eval(f, rt) }
-                slots[2] = try argument1!.with { try $0.eval(f, rt) }
+                (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
             default:
                 for i in 0..<argumentReferences.count {
-                    slots[i + 1] = try argumentReferences[i].with { try $0.eval(f, rt) }
+                    (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
                 }
             }
             let result: Value

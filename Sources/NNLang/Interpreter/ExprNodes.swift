@@ -4,6 +4,12 @@ class ExprNode {
     let location: SourceLocation
     init(_ location: SourceLocation) { self.location = location }
     func eval(_ f: Frame, _ rt: Interpreter) throws -> Value { .none }
+    /// The truth of the value, for `if` and `while` (comparisons answer without making a bool).
+    func evalCondition(_ f: Frame, _ rt: Interpreter) throws -> Bool {
+        let v = try eval(f, rt)
+        if case .bool(let b) = v { return b }
+        do { return try rt.truthy(v) } catch let e as LangError { throw e.located(location) }
+    }
 }
 
 /// A child node evaluated without reference counting: the parent also holds the child
@@ -302,6 +308,15 @@ final class CompareNode: ExprNode {
         case .notEqual: return a != b
         default: return nil
         }
+    }
+
+    override func evalCondition(_ f: Frame, _ rt: Interpreter) throws -> Bool {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intCompare(a, b) {
+            return v
+        }
+        let v = try eval(f, rt)
+        if case .bool(let b) = v { return b }
+        do { return try rt.truthy(v) } catch let e as LangError { throw e.located(location) }
     }
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {

@@ -45,6 +45,13 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
             return value
         }
     }
+    /// Sets the return value, which is always None (nothing to release) before a `return`
+    /// runs: a fresh frame starts with None and `takeReturnValue` leaves None behind.
+    @inline(__always) func setReturnValue(_ value: __owned Value) {
+        withUnsafeMutablePointerToHeader { header in
+            withUnsafeMutablePointer(to: &header.pointee.returnValue) { $0.initialize(to: value) }
+        }
+    }
     @inline(__always) var returnValue: Value {
         get { withUnsafeMutablePointerToHeader { $0.pointee.returnValue } }
         set { withUnsafeMutablePointerToHeader { $0.pointee.returnValue = newValue } }

@@ -308,12 +308,7 @@ final class SimpleIfStmt: StmtNode {
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        let c = try condition.with { try $0.eval(f, rt) }
-        let truth: Bool
-        if case .bool(let b) = c { truth = b } else {
-            do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(ownedCondition.location) }
-        }
-        if truth {
+        if try condition.with({ try $0.evalCondition(f, rt) }) {
             if let s = single { return try s.with { try $0.exec(f, rt) } }
             return try execBlock(body, f, rt)
         }
@@ -360,12 +355,7 @@ final class WhileStmt: StmtNode {
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         while true {
             try rt.tick()
-            let c = try condition.eval(f, rt)
-            let truth: Bool
-            if case .bool(let b) = c { truth = b } else {
-                do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
-            }
-            if !truth { break }
+            if !(try condition.evalCondition(f, rt)) { break }
             let flow = try single.map { s in try s.with { try $0.exec(f, rt) } } ?? execBlock(body, f, rt)
             if flow == .breakLoop { return .normal }
             if flow == .returned { return flow }
@@ -428,7 +418,7 @@ final class ReturnStmt: StmtNode {
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        if let value = value { f.returnValue = try value.with { try $0.eval(f, rt) } }
+        if let value = value { f.setReturnValue(try value.with { try $0.eval(f, rt) }) }
         return .returned
     }
 }
