@@ -68,21 +68,21 @@ final class CallNode: ExprNode {
         if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
             // Evaluate the arguments straight into the callee's slots. A frame from `takeFrame`
             // holds `.undefined` (nothing to release) in every slot, so slots are initialized.
-            let frame = fn.takeFrame()
-            let slots = frame.slots
-            switch simpleCount {
-            case 0: break
-            case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-            case 2:
-                (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
-            default:
-                for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
-            }
-            let result: Value
-            do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
-            fn.recycle(frame)
-            return result
+            do {
+                return try fn.withFrame { frame in
+                    let slots = frame.slots
+                    switch simpleCount {
+                    case 0: break
+                    case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    case 2:
+                        (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                        (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                    default:
+                        for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
+                    }
+                    return try rt.run(fn, in: frame)
+                }
+            } catch let e as LangError { throw e.located(location) }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
@@ -157,24 +157,24 @@ final class MethodCallNode: ExprNode {
     @inline(__always)
     private func callMethod(_ fn: FunctionObject, _ receiver: __owned Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
         if simpleCount + 1 == fn.simpleArity {
-            let frame = fn.takeFrame()
-            let slots = frame.slots
-            slots.initialize(to: receiver)
-            switch simpleCount {
-            case 0: break
-            case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-            case 2:
-                (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
-            default:
-                for i in 0..<argumentReferences.count {
-                    (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
+            do {
+                return try fn.withFrame { frame in
+                    let slots = frame.slots
+                    slots.initialize(to: receiver)
+                    switch simpleCount {
+                    case 0: break
+                    case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    case 2:
+                        (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                        (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                    default:
+                        for i in 0..<argumentReferences.count {
+                            (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
+                        }
+                    }
+                    return try rt.run(fn, in: frame)
                 }
-            }
-            let result: Value
-            do { result = try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
-            fn.recycle(frame)
-            return result
+            } catch let e as LangError { throw e.located(location) }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.callFunction(fn, [receiver] + positional, keywords) } catch let e as LangError {

@@ -303,29 +303,45 @@ public final class FunctionObject {
         spareFrames?.deallocate()
     }
 
-    /// A frame for a call: a reset spare one when available, else a new one.
+    /// Runs `body` with a frame for a call — a reset spare one when available, else a new
+    /// one — and gives the frame back afterwards, also when `body` throws (nothing can have
+    /// captured it: see `recycle`). The frame is passed without reference counting.
     @inline(__always)
-    func takeFrame() -> Frame {
+    func withFrame<R>(_ body: (Frame) throws -> R) throws -> R {
+        let frame = takeFrame()
+        defer { recycle(frame) }
+        return try frame._withUnsafeGuaranteedRef(body)
+    }
+
+    @inline(__always)
+    private func takeFrame() -> Unmanaged<Frame> {
         if spareCount > 0 {
             spareCount -= 1
-            let frame = spareFrames![spareCount].takeRetainedValue()
-            if let closure = closure { frame.parent = closure }
-            if needsFunction { frame.function = self }
+            let frame = spareFrames![spareCount]
+            if closure != nil || needsFunction {
+                frame._withUnsafeGuaranteedRef { f in
+                    if let closure = closure { f.parent = closure }
+                    if needsFunction { f.function = self }
+                }
+            }
             return frame
         }
         let frame = Frame.make(count: slotCount, parent: closure)
         if needsFunction { frame.function = self }
-        return frame
+        return Unmanaged.passRetained(frame)
     }
 
-    /// Gives a frame back after its call returned. The resolver allows reuse only for code
-    /// with no nested scope, so nothing else can hold the frame. Its slots are cleared now,
-    /// so that locals (tensors) are freed when the call ends, as in Python.
+    /// Gives a frame back after its call. The resolver allows reuse only for code with no
+    /// nested scope, so nothing else can hold the frame. Its slots are cleared now, so that
+    /// locals (tensors) are freed when the call ends, as in Python.
     @inline(__always)
-    func recycle(_ frame: Frame) {
-        guard reusesFrames, spareCount < FunctionObject.maxSpareFrames else { return }
-        frame.reset()
-        spareFrames![spareCount] = Unmanaged.passRetained(frame)
+    private func recycle(_ frame: Unmanaged<Frame>) {
+        guard reusesFrames, spareCount < FunctionObject.maxSpareFrames else {
+            frame.release()
+            return
+        }
+        frame._withUnsafeGuaranteedRef { $0.reset() }
+        spareFrames![spareCount] = frame
         spareCount += 1
     }
 }

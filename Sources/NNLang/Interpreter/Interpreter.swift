@@ -107,20 +107,19 @@ public final class Interpreter {
     }
 
     func callFunction(_ fn: FunctionObject, _ args: [Value], _ kwargs: [(String, Value)], implicitSelf: Bool = false) throws -> Value {
-        let frame = fn.takeFrame()
-        if fn.simpleArity == args.count && kwargs.isEmpty {
-            let slots = frame.slots
-            for i in 0..<args.count { slots[i] = args[i] }
-        } else {
-            try fn.code.signature.bind(args, kwargs, defaults: fn.defaults, displayName: fn.code.qualifiedName,
-                                       implicitSelf: 0, into: frame.slots)
+        try fn.withFrame { frame in
+            if fn.simpleArity == args.count && kwargs.isEmpty {
+                let slots = frame.slots
+                for i in 0..<args.count { (slots + i).initialize(to: args[i]) }
+            } else {
+                try fn.code.signature.bind(args, kwargs, defaults: fn.defaults, displayName: fn.code.qualifiedName,
+                                           implicitSelf: 0, into: frame.slots)
+            }
+            return try run(fn, in: frame)
         }
-        let result = try run(fn, in: frame)
-        fn.recycle(frame)
-        return result
     }
 
-    /// Runs a function's body in a prepared frame. The caller recycles the frame afterwards.
+    /// Runs a function's body in a prepared frame (see `FunctionObject.withFrame`).
     @inline(__always)
     func run(_ fn: FunctionObject, in frame: Frame) throws -> Value {
         try enterCall()
