@@ -26,6 +26,9 @@ public final class Interpreter {
     var printOptions = PrintOptions()
     /// One wrapper per library module, so that `model.l1 is model.l1`.
     var moduleWrappers: [ObjectIdentifier: NativeObject] = [:]
+    /// Tensors known to be `nn.Parameter`s (printed as `Parameter containing:` like
+    /// PyTorch), by identity; see ParameterMarks.swift.
+    var parameterMarks: [ObjectIdentifier: WeakTensorReference] = [:]
 
     /// A frame with no slots, the "current frame" of code at cell level.
     let moduleFrame = Frame.make(count: 0, parent: nil)
