@@ -80,12 +80,12 @@ final class CallNode: ExprNode {
                     default:
                         for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
                     }
-                    return try rt.run(fn, in: frame)
+                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
                 }
             } catch let e as LangError { throw e.located(location) }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
-        do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
+        do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
     }
 }
 
@@ -145,13 +145,13 @@ final class MethodCallNode: ExprNode {
         if let builtin = rt.library.builtinMethod(of: o, name) {
             let (positional, keywords) = try evalArguments(arguments, f, rt)
             do { return try builtin.invoke(positional, keywords, receiver: o, rt) } catch let e as LangError {
-                throw e.located(location)
+                throw e.calledFrom(self.receiver.location, call: location)
             }
         }
         let callee: Value
         do { callee = try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
-        do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.located(location) }
+        do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
     }
 
     @inline(__always)
@@ -172,13 +172,13 @@ final class MethodCallNode: ExprNode {
                             (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
                         }
                     }
-                    return try rt.run(fn, in: frame)
+                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
                 }
             } catch let e as LangError { throw e.located(location) }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.callFunction(fn, [receiver] + positional, keywords) } catch let e as LangError {
-            throw e.located(location)
+            throw e.calledFrom(self.receiver.location, call: location)
         }
     }
 }
