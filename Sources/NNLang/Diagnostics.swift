@@ -17,6 +17,9 @@ public struct SourceLocation: Equatable, Sendable {
 public struct LangError: Error, CustomStringConvertible {
     public var message: String
     public var location: SourceLocation?
+    /// The call sites the error travelled through, innermost first (Python's traceback,
+    /// read from the bottom up).
+    public var callers: [SourceLocation] = []
     public init(_ message: String, at location: SourceLocation? = nil) {
         self.message = message
         self.location = location
@@ -26,6 +29,15 @@ public struct LangError: Error, CustomStringConvertible {
     func located(_ loc: SourceLocation) -> LangError {
         var copy = self
         if copy.location == nil { copy.location = loc }
+        return copy
+    }
+
+    /// The error leaving a call: one the callee located itself gets the call site (the start
+    /// of the callee expression) as a caller; one it did not (a builtin's, a bad argument
+    /// list) is located at `call` (the call's parenthesis), as before.
+    func calledFrom(_ site: SourceLocation, call: SourceLocation) -> LangError {
+        var copy = self
+        if copy.location == nil { copy.location = call } else { copy.callers.append(site) }
         return copy
     }
 }

@@ -13,6 +13,9 @@ final class Scope {
     private(set) var slotNames: [String] = []
     /// Set when the scope (or a lambda or comprehension inside it) calls `super()`.
     var usesSuper = false
+    /// Set when a def, lambda, class or comprehension is nested in the scope: its frames
+    /// may then be captured, so they cannot be reused.
+    var hasNestedScope = false
 
     init(kind: Kind, parent: Scope?) {
         self.kind = kind
@@ -195,6 +198,7 @@ final class Resolver {
                                    inClassBody: inClassBody, decl.location)
         case .classDef(let name, let base, let body, let loc):
             let baseNode = try base.map(resolve)
+            scope.hasNestedScope = true
             let classScope = Scope(kind: .classBody, parent: scope)
             var names: [String] = []
             collectBindings(body, into: &names)
@@ -231,6 +235,7 @@ final class Resolver {
     private func resolveFunction(name: String, _ parameters: [Parameter], body: [Stmt], expression: Expr?,
                                  _ loc: SourceLocation) throws -> (FunctionCode, [ExprNode?]) {
         let defaults = try parameters.filter { $0.kind == .normal }.map { try $0.defaultValue.map(resolve) }
+        scope.hasNestedScope = true
         let functionScope = Scope(kind: .function, parent: scope)
         let named = parameters.filter { $0.kind == .normal }
         for p in named { functionScope.declare(p.name) }
@@ -255,7 +260,8 @@ final class Resolver {
         let expressionNode = try expression.map(resolve)
         let code = FunctionCode(name: name, qualifiedName: name, signature: signature,
                                 slotCount: functionScope.slotNames.count, slotNames: functionScope.slotNames,
-                                location: loc, isSimple: isSimple, body: bodyNodes, expression: expressionNode,
+                                location: loc, isSimple: isSimple, reusesFrames: !functionScope.hasNestedScope,
+                                body: bodyNodes, expression: expressionNode,
                                 needsFunction: functionScope.usesSuper)
         return (code, defaults)
     }
@@ -358,6 +364,7 @@ final class Resolver {
                                       _ loc: SourceLocation) throws -> ExprNode {
         // The first iterable is evaluated in the enclosing scope.
         let firstIterable = try resolve(clauses[0].iterable)
+        scope.hasNestedScope = true
         let comprehensionScope = Scope(kind: .comprehension, parent: scope)
         let saved = scope
         scope = comprehensionScope

@@ -83,9 +83,11 @@ public final class Session {
         return result
     }
 
-    private func diagnostic(_ message: String, _ location: SourceLocation?, _ cell: CellSource) -> Diagnostic {
+    private func diagnostic(_ message: String, _ location: SourceLocation?, _ cell: CellSource,
+                            callers: [SourceLocation] = []) -> Diagnostic {
         if let loc = location, loc.line > 0 {
-            return Diagnostic(line: Int(loc.line), column: Int(loc.column), message: message)
+            return Diagnostic(line: Int(loc.line), column: Int(loc.column), message: message,
+                              notes: Diagnostic.callerNotes(callers))
         }
         return Diagnostic(line: cell.fileLines.first ?? 1, column: (cell.columnOffsets.first ?? 0) + 1, message: message)
     }
@@ -120,7 +122,8 @@ public final class Session {
                 }
             }
         } catch let e as LangError {
-            return CellResult(outputs: rt.outputs, error: diagnostic(e.message, e.location ?? current?.location, cell))
+            return CellResult(outputs: rt.outputs, error: diagnostic(e.message, e.location ?? current?.location, cell,
+                                                                     callers: e.callers))
         } catch is TimeoutSignal {
             let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : pythonFloatRepr(timeout)
             return CellResult(outputs: rt.outputs, error: diagnostic(

@@ -24,10 +24,59 @@ public struct Diagnostic: Error, Equatable, Sendable {
     public var line: Int
     public var column: Int
     public var message: String
+    /// For a runtime error inside a function: where it was called from, innermost call
+    /// first, like the frames of a Python traceback read from the bottom up. Deep recursion
+    /// is shortened (see `Diagnostic.callerNotes`).
+    public var notes: [DiagnosticNote]
+    public init(line: Int, column: Int, message: String, notes: [DiagnosticNote] = []) {
+        self.line = line
+        self.column = column
+        self.message = message
+        self.notes = notes
+    }
+}
+
+/// A secondary location of a diagnostic, printed compiler-style after the error:
+/// `path:line:col: note: called from here`.
+public struct DiagnosticNote: Equatable, Sendable {
+    public var line: Int
+    public var column: Int
+    public var message: String
     public init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message
+    }
+}
+
+extension Diagnostic {
+    /// Notes kept at most: the innermost and the outermost calls are shown, the middle of a
+    /// deep recursion is summarised in one note.
+    static let maxCallerNotes = 8
+
+    /// "called from here" notes for the call sites an error travelled through (innermost
+    /// first). Runs of the same call site (recursion) become one note with a count, and at
+    /// most `maxCallerNotes` notes are kept.
+    static func callerNotes(_ callers: [SourceLocation]) -> [DiagnosticNote] {
+        var runs: [(location: SourceLocation, count: Int)] = []
+        for location in callers where location.line > 0 {
+            if let last = runs.last, last.location == location {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((location, 1))
+            }
+        }
+        func note(_ run: (location: SourceLocation, count: Int), omitted: Int = 0) -> DiagnosticNote {
+            var message = "called from here"
+            if run.count > 1 { message += " (\(run.count) times)" }
+            if omitted > 0 { message += " (after \(omitted) more calls not shown)" }
+            return DiagnosticNote(line: Int(run.location.line), column: Int(run.location.column), message: message)
+        }
+        guard runs.count > maxCallerNotes else { return runs.map { note($0) } }
+        let inner = runs.prefix(maxCallerNotes / 2)
+        let outer = runs.suffix(maxCallerNotes / 2)
+        let omitted = runs.dropFirst(inner.count).dropLast(outer.count).reduce(0) { $0 + $1.count }
+        return inner.map { note($0) } + [note(outer.first!, omitted: omitted)] + outer.dropFirst().map { note($0) }
     }
 }
 

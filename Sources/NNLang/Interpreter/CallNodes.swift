@@ -65,27 +65,27 @@ final class CallNode: ExprNode {
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let c = try fastCallee.with { try $0.eval(f, rt) }
-        if simpleCount >= 0, case .function(let fn) = c {
-            let code = fn.code
-            if code.isSimple && simpleCount == code.signature.names.count {
-                // Evaluate the arguments straight into the callee's slots.
-                let frame = Frame.make(count: code.slotCount, parent: fn.closure)
-                if code.needsFunction { frame.function = fn }
-                let slots = frame.slots
-                switch simpleCount {
-                case 0: break
-                case 1: slots[0] = try argument0!.with { try $0.eval(f, rt) }
-                case 2:
-                    slots[0] = try argument0!.with { try $0.eval(f, rt) }
-                    slots[1] = try argument1!.with { try $0.eval(f, rt) }
-                default:
-                    for (i, a) in simpleArguments!.enumerated() { slots[i] = try a.eval(f, rt) }
+        if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
+            // Evaluate the arguments straight into the callee's slots. A frame from `takeFrame`
+            // holds `.undefined` (nothing to release) in every slot, so slots are initialized.
+            do {
+                return try fn.withFrame { frame in
+                    let slots = frame.slots
+                    switch simpleCount {
+                    case 0: break
+                    case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    case 2:
+                        (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                        (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                    default:
+                        for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
+                    }
+                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
                 }
-                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
-            }
+            } catch let e as LangError { throw e.located(location) }
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
-        do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.located(location) }
+        do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
     }
 }
 
@@ -95,6 +95,22 @@ final class MethodCallNode: ExprNode {
     let name: String
     let arguments: [ArgumentNode]
     let simpleArguments: [ExprNode]?
+    private let fastReceiver: ChildNode<ExprNode>
+    private let argumentReferences: [ChildNode<ExprNode>]
+    /// Number of plain positional arguments, or -10 when there are keywords or stars (never
+    /// matches a function's `simpleArity`, which is -1 for non-simple functions).
+    private let simpleCount: Int
+    private let argument0: ChildNode<ExprNode>?
+    private let argument1: ChildNode<ExprNode>?
+
+    // Inline cache of the last method found on an instance: valid while the instance has
+    // the cached layout (which says it has no attribute of that name, and fixes its class)
+    // and no class on the chain changed.
+    private var cachedShape: ObjectIdentifier?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedVersion = 0
+    private var cachedMethod: FunctionObject?
+
     init(_ receiver: ExprNode, _ name: String, _ arguments: [ArgumentNode], _ location: SourceLocation) {
         self.receiver = receiver
         self.name = name
@@ -104,34 +120,65 @@ final class MethodCallNode: ExprNode {
             if case .positional(let e) = a { simple.append(e) }
         }
         simpleArguments = simple.count == arguments.count ? simple : nil
+        fastReceiver = ChildNode(receiver)
+        argumentReferences = simple.count == arguments.count ? simple.map { ChildNode($0) } : []
+        simpleCount = simple.count == arguments.count ? simple.count : -10
+        argument0 = simple.count == arguments.count && simple.count > 0 ? ChildNode(simple[0]) : nil
+        argument1 = simple.count == arguments.count && simple.count > 1 ? ChildNode(simple[1]) : nil
         super.init(location)
     }
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let o = try receiver.eval(f, rt)
-        if case .instance(let inst) = o, inst.attribute(name) == nil,
-            let method = inst.cls.lookup(name), case .function(let fn) = method {
-            if let simple = simpleArguments, fn.code.isSimple, simple.count + 1 == fn.code.signature.names.count {
-                let frame = Frame.make(count: fn.code.slotCount, parent: fn.closure)
-                if fn.code.needsFunction { frame.function = fn }
-                frame.slots[0] = o
-                for i in 0..<simple.count { frame.slots[i + 1] = try simple[i].eval(f, rt) }
-                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.located(location) }
+        let o = try fastReceiver.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o {
+            if inst.shapeID == cachedShape, let fn = cachedMethod, inst.cls.chainVersion == cachedVersion {
+                return try callMethod(fn, o, f, rt)
             }
-            let (positional, keywords) = try evalArguments(arguments, f, rt)
-            do { return try rt.callFunction(fn, [o] + positional, keywords) } catch let e as LangError {
-                throw e.located(location)
+            if inst.attribute(name) == nil, let method = inst.cls.lookup(name), case .function(let fn) = method {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shapeID
+                cachedVersion = inst.cls.chainVersion
+                cachedMethod = fn
+                return try callMethod(fn, o, f, rt)
             }
         }
         if let builtin = rt.library.builtinMethod(of: o, name) {
             let (positional, keywords) = try evalArguments(arguments, f, rt)
             do { return try builtin.invoke(positional, keywords, receiver: o, rt) } catch let e as LangError {
-                throw e.located(location)
+                throw e.calledFrom(self.receiver.location, call: location)
             }
         }
         let callee: Value
         do { callee = try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
-        do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.located(location) }
+        do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
+    }
+
+    @inline(__always)
+    private func callMethod(_ fn: FunctionObject, _ receiver: __owned Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
+        if simpleCount + 1 == fn.simpleArity {
+            do {
+                return try fn.withFrame { frame in
+                    let slots = frame.slots
+                    slots.initialize(to: receiver)
+                    switch simpleCount {
+                    case 0: break
+                    case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    case 2:
+                        (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                        (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                    default:
+                        for i in 0..<argumentReferences.count {
+                            (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
+                        }
+                    }
+                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
+                }
+            } catch let e as LangError { throw e.located(location) }
+        }
+        let (positional, keywords) = try evalArguments(arguments, f, rt)
+        do { return try rt.callFunction(fn, [receiver] + positional, keywords) } catch let e as LangError {
+            throw e.calledFrom(self.receiver.location, call: location)
+        }
     }
 }

@@ -4,6 +4,12 @@ class ExprNode {
     let location: SourceLocation
     init(_ location: SourceLocation) { self.location = location }
     func eval(_ f: Frame, _ rt: Interpreter) throws -> Value { .none }
+    /// The truth of the value, for `if` and `while` (comparisons answer without making a bool).
+    func evalCondition(_ f: Frame, _ rt: Interpreter) throws -> Bool {
+        let v = try eval(f, rt)
+        if case .bool(let b) = v { return b }
+        do { return try rt.truthy(v) } catch let e as LangError { throw e.located(location) }
+    }
 }
 
 /// A child node evaluated without reference counting: the parent also holds the child
@@ -160,6 +166,40 @@ final class InvertNode: ExprNode {
     }
 }
 
+/// An operand whose int value can be read without evaluating a node (no side effects,
+/// no copy): a local or global slot, or an int constant.
+enum PeekableOperand {
+    case local(Int)
+    case global(Int)
+    case constant(Int)
+    case other
+
+    init(_ node: ExprNode) {
+        if let local = node as? LocalNode { self = .local(local.slot) }
+        else if let global = node as? GlobalNode { self = .global(global.slot) }
+        else if let constant = node as? ConstantNode, case .int(let v) = constant.value { self = .constant(v) }
+        else { self = .other }
+    }
+
+    var isPeekable: Bool { if case .other = self { return false } else { return true } }
+
+    /// The operand's int value, or nil when it is not an int (or not peekable); the caller
+    /// then evaluates the node as usual, which also reports unbound names.
+    @inline(__always)
+    func peekInt(_ f: Frame, _ rt: Interpreter) -> Int? {
+        switch self {
+        case .local(let slot):
+            if case .int(let v) = f.slots[slot] { return v }
+            return nil
+        case .global(let slot):
+            if case .int(let v) = rt.globals.values[slot] { return v }
+            return nil
+        case .constant(let v): return v
+        case .other: return nil
+        }
+    }
+}
+
 /// A binary operator with inline fast paths for int and float operands.
 final class BinaryNode: ExprNode {
     let op: BinaryOp
@@ -174,9 +214,41 @@ final class BinaryNode: ExprNode {
         self.ownedRight = right
         self.left = ChildNode(left)
         self.right = ChildNode(right)
+        peekLeft = PeekableOperand(left)
+        peekRight = PeekableOperand(right)
+        peekable = peekLeft.isPeekable && peekRight.isPeekable
         super.init(location)
     }
+    private let peekLeft: PeekableOperand, peekRight: PeekableOperand
+    private let peekable: Bool
+
+    /// `n - 1`, `s + i`, `i % 3` on ints: no node evaluation, no Value copies.
+    @inline(__always)
+    private func intFastPath(_ a: Int, _ b: Int) -> Value? {
+        switch op {
+        case .add:
+            let (v, o) = a.addingReportingOverflow(b)
+            return o ? nil : .int(v)
+        case .subtract:
+            let (v, o) = a.subtractingReportingOverflow(b)
+            return o ? nil : .int(v)
+        case .multiply:
+            let (v, o) = a.multipliedReportingOverflow(by: b)
+            return o ? nil : .int(v)
+        case .modulo where b > 0:
+            let m = a % b
+            return .int(m < 0 ? m + b : m)
+        case .floorDivide where b > 0:
+            let q = a / b
+            return .int(a % b < 0 ? q - 1 : q)
+        default: return nil
+        }
+    }
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intFastPath(a, b) {
+            return v
+        }
         let l = try left.with { try $0.eval(f, rt) }
         let r = try right.with { try $0.eval(f, rt) }
         switch (op, l, r) {
@@ -189,6 +261,13 @@ final class BinaryNode: ExprNode {
         case (.multiply, .int(let a), .int(let b)):
             let (v, o) = a.multipliedReportingOverflow(by: b)
             if !o { return .int(v) }
+        case (.modulo, .int(let a), .int(let b)) where b > 0:
+            // Python's modulo takes the divisor's sign; for b > 0 the result is in 0..<b.
+            let m = a % b
+            return .int(m < 0 ? m + b : m)
+        case (.floorDivide, .int(let a), .int(let b)) where b > 0:
+            let q = a / b
+            return .int(a % b < 0 ? q - 1 : q)
         case (.add, .float(let a), .float(let b)): return .float(a + b)
         case (.subtract, .float(let a), .float(let b)): return .float(a - b)
         case (.multiply, .float(let a), .float(let b)): return .float(a * b)
@@ -210,9 +289,40 @@ final class CompareNode: ExprNode {
         self.ownedRight = right
         self.left = ChildNode(left)
         self.right = ChildNode(right)
+        peekLeft = PeekableOperand(left)
+        peekRight = PeekableOperand(right)
+        peekable = peekLeft.isPeekable && peekRight.isPeekable
         super.init(location)
     }
+    private let peekLeft: PeekableOperand, peekRight: PeekableOperand
+    private let peekable: Bool
+
+    @inline(__always)
+    private func intCompare(_ a: Int, _ b: Int) -> Bool? {
+        switch op {
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        default: return nil
+        }
+    }
+
+    override func evalCondition(_ f: Frame, _ rt: Interpreter) throws -> Bool {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intCompare(a, b) {
+            return v
+        }
+        let v = try eval(f, rt)
+        if case .bool(let b) = v { return b }
+        do { return try rt.truthy(v) } catch let e as LangError { throw e.located(location) }
+    }
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intCompare(a, b) {
+            return .bool(v)
+        }
         let l = try left.with { try $0.eval(f, rt) }
         let r = try right.with { try $0.eval(f, rt) }
         if case .int(let a) = l, case .int(let b) = r {
@@ -274,13 +384,34 @@ final class ConditionalNode: ExprNode {
 final class AttributeNode: ExprNode {
     let object: ExprNode
     let name: String
+    private let fastObject: ChildNode<ExprNode>
+    /// Inline cache: where the attribute sits in instances of the last layout seen.
+    private var cachedShape: ObjectIdentifier?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
         self.object = object
         self.name = name
+        self.fastObject = ChildNode(object)
+        self.peekObject = PeekableOperand(object)
         super.init(location)
     }
+    private let peekObject: PeekableOperand
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
-        let o = try object.eval(f, rt)
+        // `self.x` with a cached layout: read the local slot in place.
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shapeID == cachedShape {
+            return inst.value(at: cachedIndex)
+        }
+        let o = try fastObject.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o {
+            if inst.shapeID == cachedShape { return inst.value(at: cachedIndex) }
+            if let i = inst.shape.index(of: name) {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shapeID
+                cachedIndex = i
+                return inst.value(at: i)
+            }
+        }
         do { return try rt.getAttribute(o, name) } catch let e as LangError { throw e.located(location) }
     }
 }
@@ -416,7 +547,7 @@ final class LambdaNode: ExprNode {
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let values = try defaults.map { try $0?.eval(f, rt) }
-        return .function(FunctionObject(code: code, defaults: values, closure: f))
+        return .function(FunctionObject(code: code, defaults: values, closure: f === rt.moduleFrame ? nil : f))
     }
 }
 
@@ -456,6 +587,7 @@ final class ComprehensionNode: ExprNode {
     }
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let frame = Frame.make(count: slotCount, parent: f)
+        if key == nil && clauses.count == 1 { return try runSingleClauseList(frame, rt) }
         if key != nil {
             let d = DictObject()
             try run(0, frame, rt) { k, v in try d.set(k, v) }
@@ -463,6 +595,46 @@ final class ComprehensionNode: ExprNode {
         }
         var out: [Value] = []
         try run(0, frame, rt) { _, v in out.append(v) }
+        return .list(ListObject(out))
+    }
+
+    /// `[element for target in iterable if conditions]`, the common form: one loop, items
+    /// appended directly, a `range` counted without an iterator.
+    private func runSingleClauseList(_ frame: Frame, _ rt: Interpreter) throws -> Value {
+        let clause = clauses[0]
+        let iterable = try clause.iterable.eval(frame.parent ?? frame, rt)
+        var out: [Value] = []
+        let target = ChildNode(clause.target)
+        let element = ChildNode(self.element)
+        let conditions = clause.conditions.map { ChildNode($0) }
+        @inline(__always) func step(_ item: Value) throws {
+            try rt.tick()
+            try target.with { try $0.assign(item, frame, rt) }
+            for condition in conditions {
+                let c = try condition.with { try $0.eval(frame, rt) }
+                if case .bool(let b) = c {
+                    if !b { return }
+                } else {
+                    do { if !(try rt.truthy(c)) { return } } catch let e as LangError {
+                        throw e.located(condition.with { $0.location })
+                    }
+                }
+            }
+            out.append(try element.with { try $0.eval(frame, rt) })
+        }
+        if case .object(let o) = iterable, let range = o as? RangeObject {
+            out.reserveCapacity(conditions.isEmpty ? min(range.count, 1 << 20) : 0)
+            var i = range.start
+            let stop = range.stop, stride = range.step
+            while stride > 0 ? i < stop : i > stop {
+                try step(.int(i))
+                i += stride
+            }
+        } else {
+            let iterator: ValueIterator
+            do { iterator = try rt.makeIterator(iterable) } catch let e as LangError { throw e.located(clause.iterable.location) }
+            while let item = try iterator.next() { try step(item) }
+        }
         return .list(ListObject(out))
     }
 

@@ -3,7 +3,8 @@
 /// which is how closures see their enclosing variables.
 struct FrameHeader {
     let count: Int
-    let parent: Frame?
+    /// Variable only so that a reused frame (see `FunctionObject.takeFrame`) can be re-parented.
+    var parent: Frame?
     var function: FunctionObject?
     var returnValue: Value
 }
@@ -27,11 +28,29 @@ final class Frame: ManagedBuffer<FrameHeader, Value> {
 
     @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
     @inline(__always) var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
-    @inline(__always) var parent: Frame? { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+    @inline(__always) var parent: Frame? {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.parent } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.parent = newValue } }
+    }
     /// The function running in this frame (for `super()`).
     var function: FunctionObject? {
         get { withUnsafeMutablePointerToHeader { $0.pointee.function } }
         set { withUnsafeMutablePointerToHeader { $0.pointee.function = newValue } }
+    }
+    /// Moves the return value out (leaving None), without reference counting.
+    @inline(__always) func takeReturnValue() -> Value {
+        withUnsafeMutablePointerToHeader { header in
+            var value = Value.none
+            swap(&value, &header.pointee.returnValue)
+            return value
+        }
+    }
+    /// Sets the return value, which is always None (nothing to release) before a `return`
+    /// runs: a fresh frame starts with None and `takeReturnValue` leaves None behind.
+    @inline(__always) func setReturnValue(_ value: __owned Value) {
+        withUnsafeMutablePointerToHeader { header in
+            withUnsafeMutablePointer(to: &header.pointee.returnValue) { $0.initialize(to: value) }
+        }
     }
     @inline(__always) var returnValue: Value {
         get { withUnsafeMutablePointerToHeader { $0.pointee.returnValue } }
@@ -211,9 +230,16 @@ final class FunctionCode {
     let location: SourceLocation
     /// True when every parameter is positional without defaults — enables the fast call path.
     let isSimple: Bool
+    /// True when no nested scope (def, lambda, class, comprehension) can capture a frame of
+    /// this code, so a frame can be reset and reused by the next call.
+    let reusesFrames: Bool
+    /// The body's statements in a buffer owned by this object: the call path walks it
+    /// without reference counting.
+    let bodyBuffer: UnsafeMutableBufferPointer<ChildNode<StmtNode>>
 
     init(name: String, qualifiedName: String, signature: Signature, slotCount: Int, slotNames: [String],
-         location: SourceLocation, isSimple: Bool, body: [StmtNode], expression: ExprNode?, needsFunction: Bool) {
+         location: SourceLocation, isSimple: Bool, reusesFrames: Bool, body: [StmtNode], expression: ExprNode?,
+         needsFunction: Bool) {
         self.body = body
         self.expression = expression
         self.needsFunction = needsFunction
@@ -226,7 +252,12 @@ final class FunctionCode {
         self.slotNames = slotNames
         self.location = location
         self.isSimple = isSimple
+        self.reusesFrames = reusesFrames
+        bodyBuffer = .allocate(capacity: body.count)
+        _ = bodyBuffer.initialize(from: body.map { ChildNode($0) })
     }
+
+    deinit { bodyBuffer.deallocate() }
 }
 
 /// A function value: code plus the defaults (evaluated at `def` time, as in Python)
@@ -238,9 +269,100 @@ public final class FunctionObject {
     /// The class whose body defined this function, for zero-argument `super()`.
     var definingClass: ClassObject?
 
+    // Copies of the code's hot fields, read by the call path without touching `code`.
+    let slotCount: Int
+    /// Number of positional parameters when the fast call path applies (`code.isSimple`), else -1.
+    let simpleArity: Int
+    let needsFunction: Bool
+    let reusesFrames: Bool
+    /// The body (see `FunctionCode.bodyBuffer`; `code` keeps it alive) and a lambda's expression.
+    let body: UnsafeMutableBufferPointer<ChildNode<StmtNode>>
+    let expression: ChildNode<ExprNode>?
+    /// Frames of finished calls, reset and ready for reuse (only when `reusesFrames`): a small
+    /// stack of retained references, so taking and giving back costs no reference counting.
+    private let spareFrames: UnsafeMutablePointer<Unmanaged<Frame>>?
+    @exclusivity(unchecked) private var spareCount = 0
+    /// Spare frames kept at most (a recursion deeper than this allocates the rest).
+    static let maxSpareFrames = 32
+
     init(code: FunctionCode, defaults: [Value?], closure: Frame?) {
         self.code = code
         self.defaults = defaults
         self.closure = closure
+        slotCount = code.slotCount
+        simpleArity = code.isSimple ? code.signature.names.count : -1
+        needsFunction = code.needsFunction
+        reusesFrames = code.reusesFrames
+        body = code.bodyBuffer
+        expression = code.expression.map { ChildNode($0) }
+        spareFrames = code.reusesFrames ? .allocate(capacity: FunctionObject.maxSpareFrames) : nil
+    }
+
+    deinit {
+        for i in 0..<spareCount { spareFrames![i].release() }
+        spareFrames?.deallocate()
+    }
+
+    /// Runs `body` with a frame for a call — a reset spare one when available, else a new
+    /// one — and gives the frame back afterwards, also when `body` throws (nothing can have
+    /// captured it: see `recycle`). The frame is passed without reference counting.
+    @inline(__always)
+    func withFrame<R>(_ body: (Frame) throws -> R) throws -> R {
+        let frame = takeFrame()
+        defer { recycle(frame) }
+        return try frame._withUnsafeGuaranteedRef(body)
+    }
+
+    @inline(__always)
+    private func takeFrame() -> Unmanaged<Frame> {
+        if spareCount > 0 {
+            spareCount -= 1
+            let frame = spareFrames![spareCount]
+            if closure != nil || needsFunction {
+                frame._withUnsafeGuaranteedRef { f in
+                    if let closure = closure { f.parent = closure }
+                    if needsFunction { f.function = self }
+                }
+            }
+            return frame
+        }
+        let frame = Frame.make(count: slotCount, parent: closure)
+        if needsFunction { frame.function = self }
+        return Unmanaged.passRetained(frame)
+    }
+
+    /// Gives a frame back after its call. The resolver allows reuse only for code with no
+    /// nested scope, so nothing else can hold the frame. Its slots are cleared now, so that
+    /// locals (tensors) are freed when the call ends, as in Python.
+    @inline(__always)
+    private func recycle(_ frame: Unmanaged<Frame>) {
+        guard reusesFrames, spareCount < FunctionObject.maxSpareFrames else {
+            frame.release()
+            return
+        }
+        frame._withUnsafeGuaranteedRef { $0.reset() }
+        spareFrames![spareCount] = frame
+        spareCount += 1
+    }
+}
+
+extension Frame {
+    /// Clears the slots and the links of a frame about to be reused (its return value was
+    /// already moved out).
+    @inline(__always)
+    func reset() {
+        withUnsafeMutablePointers { header, elements in
+            for i in 0..<header.pointee.count {
+                switch elements[i] {
+                case .undefined: continue
+                case .none, .bool, .int, .float:
+                    (elements + i).initialize(to: .undefined)  // nothing to release
+                default:
+                    elements[i] = .undefined
+                }
+            }
+            if header.pointee.parent != nil { header.pointee.parent = nil }
+            if header.pointee.function != nil { header.pointee.function = nil }
+        }
     }
 }

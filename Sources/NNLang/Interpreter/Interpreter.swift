@@ -26,6 +26,9 @@ public final class Interpreter {
     var printOptions = PrintOptions()
     /// One wrapper per library module, so that `model.l1 is model.l1`.
     var moduleWrappers: [ObjectIdentifier: NativeObject] = [:]
+    /// Tensors known to be `nn.Parameter`s (printed as `Parameter containing:` like
+    /// PyTorch), by identity; see ParameterMarks.swift.
+    var parameterMarks: [ObjectIdentifier: WeakTensorReference] = [:]
 
     /// A frame with no slots, the "current frame" of code at cell level.
     let moduleFrame = Frame.make(count: 0, parent: nil)
@@ -120,6 +123,7 @@ public final class Interpreter {
         }
     }
 
+    @inline(__always)
     func enterCall() throws {
         callDepth += 1
         if callDepth > Interpreter.maxCallDepth {
@@ -130,32 +134,28 @@ public final class Interpreter {
     }
 
     func callFunction(_ fn: FunctionObject, _ args: [Value], _ kwargs: [(String, Value)], implicitSelf: Bool = false) throws -> Value {
-        let code = fn.code
-        let frame = Frame.make(count: code.slotCount, parent: fn.closure)
-        if code.needsFunction { frame.function = fn }
-        if code.isSimple && kwargs.isEmpty && args.count == code.signature.names.count {
-            for i in 0..<args.count { frame.slots[i] = args[i] }
-        } else {
-            try code.signature.bind(args, kwargs, defaults: fn.defaults, displayName: code.qualifiedName,
-                                    implicitSelf: 0, into: frame.slots)
+        try fn.withFrame { frame in
+            if fn.simpleArity == args.count && kwargs.isEmpty {
+                let slots = frame.slots
+                for i in 0..<args.count { (slots + i).initialize(to: args[i]) }
+            } else {
+                try fn.code.signature.bind(args, kwargs, defaults: fn.defaults, displayName: fn.code.qualifiedName,
+                                           implicitSelf: 0, into: frame.slots)
+            }
+            return try run(fn, in: frame)
         }
-        return try run(fn, in: frame)
     }
 
-    /// Runs a function's body in a prepared frame.
+    /// Runs a function's body in a prepared frame (see `FunctionObject.withFrame`).
     @inline(__always)
     func run(_ fn: FunctionObject, in frame: Frame) throws -> Value {
         try enterCall()
         defer { callDepth -= 1 }
-        let code = fn.code
-        if let expression = code.expression {
-            return try expression.eval(frame, self)
+        if let expression = fn.expression {
+            return try expression.with { try $0.eval(frame, self) }
         }
-        if let single = code.singleStatement {
-            return try single.with { try $0.exec(frame, self) } == .returned ? frame.returnValue : .none
-        }
-        for statement in code.bodyReferences {
-            if try statement.with({ try $0.exec(frame, self) }) == .returned { return frame.returnValue }
+        for statement in fn.body {
+            if try statement.with({ try $0.exec(frame, self) }) == .returned { return frame.takeReturnValue() }
         }
         return .none
     }

@@ -59,13 +59,42 @@ final class GlobalTarget: TargetNode {
 final class AttributeTarget: TargetNode {
     let object: ExprNode
     let name: String
+    private let fastObject: ChildNode<ExprNode>
+    /// `training` on a module is a flag, not an attribute: never cached.
+    private let isTrainingFlag: Bool
+    /// Inline cache: where the attribute sits in instances of the last layout seen.
+    private var cachedShape: ObjectIdentifier?
+    private var cachedShapeOwner: InstanceShape?
+    private var cachedIndex = 0
     init(_ object: ExprNode, _ name: String, _ location: SourceLocation) {
         self.object = object
         self.name = name
+        self.fastObject = ChildNode(object)
+        self.isTrainingFlag = name == "training"
+        self.peekObject = PeekableOperand(object)
         super.init(location)
     }
+    private let peekObject: PeekableOperand
     override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws {
-        let o = try object.eval(f, rt)
+        // `self.x = …` with a cached layout: read the local slot in place.
+        if case .local(let slot) = peekObject, case .instance(let inst) = f.slots[slot], inst.shapeID == cachedShape {
+            inst.setValue(value, at: cachedIndex)
+            return
+        }
+        let o = try fastObject.with { try $0.eval(f, rt) }
+        if case .instance(let inst) = o, !isTrainingFlag {
+            if inst.shapeID == cachedShape {
+                inst.setValue(value, at: cachedIndex)
+                return
+            }
+            inst.setAttribute(name, value)
+            if let i = inst.shape.index(of: name) {
+                cachedShapeOwner = inst.shape
+                cachedShape = inst.shapeID
+                cachedIndex = i
+            }
+            return
+        }
         do { try rt.setAttribute(o, name, value) } catch let e as LangError { throw e.located(location) }
     }
     override func delete(_ f: Frame, _ rt: Interpreter) throws {
@@ -195,13 +224,19 @@ final class GlobalAssignStmt: StmtNode {
 final class AssignStmt: StmtNode {
     let targets: [TargetNode]
     let value: ExprNode
+    private let singleTarget: ChildNode<TargetNode>
     init(_ targets: [TargetNode], _ value: ExprNode, _ location: SourceLocation) {
         self.targets = targets
+        self.singleTarget = ChildNode(targets[0])
         self.value = value
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         let v = try value.eval(f, rt)
+        if targets.count == 1 {
+            try singleTarget.with { try $0.assign(v, f, rt) }
+            return .normal
+        }
         for target in targets { try target.assign(v, f, rt) }
         return .normal
     }
@@ -273,12 +308,7 @@ final class SimpleIfStmt: StmtNode {
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        let c = try condition.with { try $0.eval(f, rt) }
-        let truth: Bool
-        if case .bool(let b) = c { truth = b } else {
-            do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(ownedCondition.location) }
-        }
-        if truth {
+        if try condition.with({ try $0.evalCondition(f, rt) }) {
             if let s = single { return try s.with { try $0.exec(f, rt) } }
             return try execBlock(body, f, rt)
         }
@@ -325,12 +355,7 @@ final class WhileStmt: StmtNode {
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         while true {
             try rt.tick()
-            let c = try condition.eval(f, rt)
-            let truth: Bool
-            if case .bool(let b) = c { truth = b } else {
-                do { truth = try rt.truthy(c) } catch let e as LangError { throw e.located(condition.location) }
-            }
-            if !truth { break }
+            if !(try condition.evalCondition(f, rt)) { break }
             let flow = try single.map { s in try s.with { try $0.exec(f, rt) } } ?? execBlock(body, f, rt)
             if flow == .breakLoop { return .normal }
             if flow == .returned { return flow }
@@ -386,14 +411,14 @@ final class ForStmt: StmtNode {
 
 final class ReturnStmt: StmtNode {
     private let ownedValue: ExprNode?
-    unowned(unsafe) let value: ExprNode?
+    private let value: ChildNode<ExprNode>?
     init(_ value: ExprNode?, _ location: SourceLocation) {
         self.ownedValue = value
-        self.value = value
+        self.value = value.map { ChildNode($0) }
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        f.returnValue = try value?.eval(f, rt) ?? Value.none
+        if let value = value { f.setReturnValue(try value.with { try $0.eval(f, rt) }) }
         return .returned
     }
 }
@@ -425,7 +450,9 @@ final class FunctionDefStmt: StmtNode {
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
         let values = try defaults.map { try $0?.eval(f, rt) }
-        let fn = FunctionObject(code: code, defaults: values, closure: inClassBody ? f.parent : f)
+        // Functions defined at cell level read globals by slot: they need no closure frame.
+        let enclosing = inClassBody ? f.parent : f
+        let fn = FunctionObject(code: code, defaults: values, closure: enclosing === rt.moduleFrame ? nil : enclosing)
         try target.assign(.function(fn), f, rt)
         return .normal
     }

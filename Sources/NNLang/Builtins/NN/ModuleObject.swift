@@ -21,7 +21,12 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
     override func repr(_ interpreter: Interpreter) throws -> String { module.description }
 
     func namedMembers() -> [(name: String, value: Value)] {
-        var out: [(String, Value)] = module.parameterNames.compactMap { n in module.parameter(n).map { (n, .tensor($0)) } }
+        var out: [(String, Value)] = module.parameterNames.compactMap { n in
+            module.parameter(n).map { p in
+                interpreter.markParameter(p)
+                return (n, .tensor(p))
+            }
+        }
         out += module.children.map { ($0.0, interpreter.wrap($0.1)) }
         return out
     }
@@ -29,7 +34,10 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
     func setTraining(_ on: Bool) { module.train(on) }
 
     override func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
-        if let p = module.parameter(name) { return .tensor(p) }
+        if let p = module.parameter(name) {
+            interpreter.markParameter(p)
+            return .tensor(p)
+        }
         if module.hasParameter(name) { return Value.none }  // registered as None (e.g. bias=False)
         if let b = module.buffer(name) { return .tensor(b) }
         if let m = module.module(name) { return interpreter.wrap(m) }

@@ -184,7 +184,9 @@ extension Library {
         }
         function("Parameter", "data=None, requires_grad=True", doc: "A tensor that requires grad and is found by parameters().", in: ["nn"]) { a in
             let t = a.isNone("data") ? try a.interpreter.engine { try Tensor.zeros([0]) } : try a.tensor("data")
-            return .tensor(try a.interpreter.engine { try Tensor(t.data, requiresGrad: try a.bool("requires_grad")) })
+            let p = try a.interpreter.engine { try Tensor(t.data, requiresGrad: try a.bool("requires_grad")) }
+            a.interpreter.markParameter(p)
+            return .tensor(p)
         }
         function("no_grad", "", doc: "Context manager: with no_grad(): … records no graph.", in: ["torch"]) { _ in .object(GradModeContext(enabled: false)) }
         function("enable_grad", "", doc: "Context manager: re-enables gradient recording.", in: ["torch"]) { _ in .object(GradModeContext(enabled: true)) }

@@ -214,7 +214,10 @@ extension Interpreter {
 
     // MARK: Language protocol for tensors
 
-    func tensorRepr(_ t: Tensor) -> String { t.formatted(options: printOptions) }
+    func tensorRepr(_ t: Tensor) -> String {
+        let text = t.formatted(options: printOptions)
+        return isMarkedParameter(t) ? "Parameter containing:\n" + text : text
+    }
 
     func tensorTruth(_ t: Tensor) throws -> Bool {
         let n = t.numel()
