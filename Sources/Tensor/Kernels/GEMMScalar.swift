@@ -18,7 +18,7 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     static var columnBlock: Int { get }
 
     /// Computes `microRows` × `microColumns` dot products of length `depth` over packed
-    /// panels, each summed in increasing k from zero with separate multiply and add, then
+    /// panels, each summed in increasing k from zero by fused multiply-adds, then
     /// stores them into `c` (`c = sum`) or adds them (`c = c + sum`).
     static func microKernel(
         depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
@@ -36,17 +36,17 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
 }
 
 extension Float: GEMMScalar {
-    public static var microRows: Int { 6 }
-    public static var microColumns: Int { 16 }
+    public static var microRows: Int { 8 }
+    public static var microColumns: Int { 32 }
     public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
     public static var columnBlock: Int { 4096 }
 }
 
 extension Double: GEMMScalar {
-    public static var microRows: Int { 6 }
-    public static var microColumns: Int { 8 }
-    public static var depthBlock: Int { 256 }
+    public static var microRows: Int { 8 }
+    public static var microColumns: Int { 16 }
+    public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
     public static var columnBlock: Int { 4096 }
 }
