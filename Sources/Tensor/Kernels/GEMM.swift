@@ -75,7 +75,14 @@ func gemmDispatch<T: GEMMScalar>(
         return
     }
     let parts = gemmThreadCount(m: m, n: n, k: k, requested: threads)
-    if m * n * k <= gemmSmallWorkLimit {
+    if n <= gemmNarrowColumns && m > 4 && m * n * k > gemmSmallWorkLimit / 4 {
+        // Few columns: SIMD lanes over rows instead of a mostly empty 32-column tile.
+        gemmNarrow(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, parts: parts)
+        return
+    }
+    if m * n * k <= gemmSmallWorkLimit || m <= 4 {
+        // (Up to 4 rows: the in-place path's 1- and 4-row tiles waste nothing, while a
+        // packed 8-row tile would be mostly padding.)
         // Rows are independent in the unpacked path: split them in groups of 4.
         let groups = (m + 3) / 4
         let parts = min(parts, groups)
