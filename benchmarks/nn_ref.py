@@ -4,6 +4,8 @@
     swift build -c release -Xswiftc -target-cpu -Xswiftc native --product nbrun-bench
     python3 benchmarks/nn_ref.py            # runs torch, then .build/release/nbrun-bench NN, prints ratios
     python3 benchmarks/nn_ref.py --torch-only
+    python3 benchmarks/nn_ref.py --cpu      # process CPU time (all threads) on both sides, not wall time
+    NBRUN_BENCH=/path/to/other/nbrun-bench python3 benchmarks/nn_ref.py   # compare another build
 
 Same workloads as Sources/nbrun-bench/NNBench.swift, float32, torch's default threads (2 here).
 Timings are best-of-5 milliseconds (the MLP: mean over 1,000 full-batch SGD steps).
@@ -19,15 +21,19 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+# --cpu: process CPU time (summed over threads), steadier than wall time on a loaded machine
+clock = time.process_time if "--cpu" in sys.argv else time.perf_counter
+
+
 def measure(body, inner, warmup=3, repeats=5):
     for _ in range(warmup):
         body()
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(inner):
             body()
-        best = min(best, (time.perf_counter() - start) * 1000 / inner)
+        best = min(best, (clock() - start) * 1000 / inner)
     return best
 
 
@@ -36,12 +42,12 @@ def mlp_sgd_step():
     x, y = torch.randn(1000, 2), torch.randn(1000, 1)
     model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1))
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    start = time.perf_counter()
+    start = clock()
     for _ in range(1000):
         opt.zero_grad()
         F.mse_loss(model(x), y).backward()
         opt.step()
-    return (time.perf_counter() - start) * 1000 / 1000
+    return (clock() - start) * 1000 / 1000
 
 
 def conv2d_fwd_bwd():
@@ -90,13 +96,16 @@ def main():
     torch.set_num_threads(default_threads)
     ours = {}
     if "--torch-only" not in sys.argv:
-        exe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "nbrun-bench")
-        out = subprocess.run([exe, "NN"], capture_output=True, text=True, check=True).stdout
+        exe = os.environ.get("NBRUN_BENCH") or os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "nbrun-bench")
+        env = dict(os.environ, NN_CLOCK="cpu") if "--cpu" in sys.argv else None
+        out = subprocess.run([exe, "NN"], capture_output=True, text=True, check=True, env=env).stdout
         for line in out.splitlines():
             m = re.match(r"\| (\w+) \| ([0-9.]+) \|", line)
             if m:
                 ours[m.group(1)] = float(m.group(2))
-    print(f"torch {torch.__version__}, load average {os.getloadavg()[0]:.1f}")
+    print(f"torch {torch.__version__}, load average {os.getloadavg()[0]:.1f}, "
+          f"{'CPU time' if '--cpu' in sys.argv else 'wall time'}")
     print(f"| benchmark | PyTorch ms ({default_threads} threads) | PyTorch ms (1 thread) | nbrun ms | nbrun / best PyTorch |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, _ in BENCHES:

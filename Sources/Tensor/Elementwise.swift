@@ -247,7 +247,7 @@ private func floatUnary<T: FloatElement>(_ op: UnaryOp, _ a: NDArray, _: T.Type)
     case .ceil: return try mapUnaryKernel(a) { (x: T) in x.rounded(.up) }
     case .round: return try mapUnaryKernel(a) { (x: T) in x.rounded(.toNearestOrEven) }
     case .logicalNot: return try mapUnaryKernel(a) { (x: T) in x == 0 }
-    case .step: return try mapUnaryKernel(a) { (x: T) in x > 0 ? 1 : 0 }
+    case .step: return try mapUnaryKernel(a) { (x: T) -> T in x > 0 ? 1 : 0 }  // (untyped, the literals made it float64)
     case .leakyRelu(let slope):
         let s = T(slope)
         return try mapUnaryKernel(a) { (x: T) in x > 0 ? x : x * s }
@@ -276,11 +276,11 @@ private func intUnary(_ op: UnaryOp, _ a: NDArray) throws -> NDArray {
     switch op {
     case .neg: return try mapUnaryKernel(a) { (x: Int64) in 0 &- x }
     case .abs: return try mapUnaryKernel(a) { (x: Int64) in x < 0 ? 0 &- x : x }
-    case .sign: return try mapUnaryKernel(a) { (x: Int64) in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+    case .sign: return try mapUnaryKernel(a) { (x: Int64) -> Int64 in x > 0 ? 1 : (x < 0 ? -1 : 0) }
     case .relu: return try mapUnaryKernel(a) { (x: Int64) in x < 0 ? 0 : x }
     case .square: return try mapUnaryKernel(a) { (x: Int64) in x &* x }
     case .floor, .ceil, .round: return try mapUnaryKernel(a) { (x: Int64) in x }
-    case .step: return try mapUnaryKernel(a) { (x: Int64) in x > 0 ? 1 : 0 }
+    case .step: return try mapUnaryKernel(a) { (x: Int64) -> Int64 in x > 0 ? 1 : 0 }
     case .powScalar(let e):
         let ie = Int64(casting: e)
         return try mapUnaryKernel(a) { (x: Int64) in intPower(x, ie) }

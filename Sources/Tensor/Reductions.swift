@@ -258,19 +258,34 @@ extension NDArray {
     }
 
     private func softmaxRows<T: FloatElement>(_ l: ReductionLayout, _ out: NDArray, _: T.Type, log: Bool) {
-        let p = l.rows.pointer(T.self), po = out.pointer(T.self)
-        let n = l.inner
-        for r in 0..<l.outer {
-            let row = p + r * n, o = po + r * n
+        let pAddress = UInt(bitPattern: l.rows.pointer(T.self)), oAddress = UInt(bitPattern: out.pointer(T.self))
+        let n = l.inner, outer = l.outer
+        // Rows are independent: two threads take halves of them when there is enough work.
+        let parts = outer * n >= elementwiseParallelMinimum ? min(2, KernelThreads.available, outer) : 1
+        parallelFor(count: parts) { part in
+            let p = UnsafeMutablePointer<T>(bitPattern: pAddress)!, po = UnsafeMutablePointer<T>(bitPattern: oAddress)!
+            for r in (outer * part / parts)..<(outer * (part + 1) / parts) {
+                softmaxRow(p + r * n, po + r * n, n, log: log)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func softmaxRow<T: FloatElement>(_ row: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int, log: Bool) {
+        do {
             var m = -T.infinity
-            for j in 0..<n where row[j] > m || row[j].isNaN { m = row[j] }
+            if T.self == Float.self {
+                m = T(VectorMath.maximum(UnsafeRawPointer(row).assumingMemoryBound(to: Float.self), count: n))
+            } else {
+                for j in 0..<n where row[j] > m || row[j].isNaN { m = row[j] }
+            }
             let shift = m.isFinite ? m : 0
             var s: T = 0
             if T.self == Float.self {
-                // Vectorised exp of the shifted row, written in place in the output.
-                for j in 0..<n { o[j] = row[j] - shift }
-                o.withMemoryRebound(to: Float.self, capacity: n) { VectorMath.exp($0, $0, count: n) }
-                for j in 0..<n { s += o[j] }
+                // Vectorised exp of the shifted row into the output, summed in 16 lanes.
+                s = T(VectorMath.expShiftedSum(UnsafeRawPointer(row).assumingMemoryBound(to: Float.self),
+                                               UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self),
+                                               count: n, shift: Float(shift)))
             } else {
                 for j in 0..<n { let e = T.exp(row[j] - shift); o[j] = e; s += e }
             }

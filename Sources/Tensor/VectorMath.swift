@@ -1,7 +1,9 @@
 // Vectorised float32 exp, sigmoid and tanh (Cephes' expf and tanhf polynomials) on
 // SIMD16<Float>, with multiply and add kept separate, so every x86-64 CPU gives the same
 // bits; the tail runs through the same SIMD code (padded), so an element's value never
-// depends on its position. About 1–2 ulp from the correctly rounded result.
+// depends on its position or on the thread that computes it (large arrays are split over
+// two threads in fixed chunks). Within 4 ulp of the correctly rounded result (checked by
+// VectorMathTests over [-20, 20] against float64 libm; measured 1–2 ulp).
 
 @inline(__always)
 private func exp16(_ xIn: SIMD16<Float>) -> SIMD16<Float> {
@@ -90,18 +92,117 @@ private func map16(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Floa
     }
 }
 
+/// Runs `body(start, end)` over `0..<count` in fixed chunks of `elementwiseChunk` elements,
+/// on two threads when there is enough work. Every element is computed the same way
+/// whichever thread takes its chunk, so results never depend on the thread count.
+let elementwiseChunk = 1 << 15
+let elementwiseParallelMinimum = 1 << 17
+
+@inline(__always)
+func forEachChunk(count: Int, _ body: (Int, Int) -> Void) {
+    let chunks = (count + elementwiseChunk - 1) / elementwiseChunk
+    let parts = count >= elementwiseParallelMinimum ? min(KernelThreads.available, 2, chunks) : 1
+    if parts <= 1 {
+        body(0, count)
+        return
+    }
+    parallelFor(count: parts) { part in
+        for chunk in (chunks * part / parts)..<(chunks * (part + 1) / parts) {
+            let start = chunk * elementwiseChunk
+            body(start, min(count, start + elementwiseChunk))
+        }
+    }
+}
+
 enum VectorMath {
     static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-        map16(src, dst, count, exp16)
+        let s = UInt(bitPattern: src), d = UInt(bitPattern: dst)
+        forEachChunk(count: count) { start, end in
+            map16(UnsafePointer(bitPattern: s)! + start, UnsafeMutablePointer(bitPattern: d)! + start, end - start, exp16)
+        }
     }
     static func sigmoid(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-        map16(src, dst, count, sigmoid16)
+        let s = UInt(bitPattern: src), d = UInt(bitPattern: dst)
+        forEachChunk(count: count) { start, end in
+            map16(UnsafePointer(bitPattern: s)! + start, UnsafeMutablePointer(bitPattern: d)! + start, end - start, sigmoid16)
+        }
     }
-    /// Two passes (exp of 2|x| into dst, then the combination) keep each loop small
-    /// enough to be inlined and vectorised well. `dst` must not alias `src`.
+    /// One pass: e = exp(2|x|) and the combination per vector, in registers. (`dst` may
+    /// alias `src`.)
     static func tanh(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { let a = Swift.abs(src[i]); dst[i] = a + a }
-        exp(UnsafePointer(dst), dst, count: count)
-        zip16(src, UnsafePointer(dst), dst, count, tanh16)
+        let s = UInt(bitPattern: src), d = UInt(bitPattern: dst)
+        forEachChunk(count: count) { start, end in
+            map16(UnsafePointer(bitPattern: s)! + start, UnsafeMutablePointer(bitPattern: d)! + start, end - start) { x in
+                let a = x.replacing(with: -x, where: x .< 0)
+                return tanh16(x, exp16(a + a))
+            }
+        }
+    }
+
+    /// `dst[i] = exp(src[i] − shift)` for one softmax row, returning the sum of the results:
+    /// 16 lane sums over the row in order (the tail's padding lanes add nothing), then the
+    /// lanes folded pairwise (8+8, 4+4, 2+2, 1+1). Deterministic and position-independent
+    /// (the row is always processed from its first element).
+    static func expShiftedSum(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
+                              shift: Float) -> Float {
+        typealias V = SIMD16<Float>
+        let sv = V(repeating: shift)
+        var lanes = V()
+        var i = 0
+        while i + 16 <= count {
+            let e = exp16(UnsafeRawPointer(src + i).loadUnaligned(as: V.self) - sv)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: e, as: V.self)
+            lanes = lanes + e
+            i += 16
+        }
+        if i < count {
+            var v = V(repeating: -.infinity)  // exp(−∞) = 0 in the padding lanes
+            for j in 0..<(count - i) { v[j] = src[i + j] - shift }
+            let e = exp16(v)
+            for j in 0..<(count - i) { dst[i + j] = e[j] }
+            lanes = lanes + e
+        }
+        let l8 = lanes.lowHalf + lanes.highHalf
+        let l4 = l8.lowHalf + l8.highHalf
+        let l2 = l4.lowHalf + l4.highHalf
+        return l2[0] + l2[1]
+    }
+
+    /// The largest of `count` floats, NaN if any is NaN (−∞ for an empty row).
+    static func maximum(_ src: UnsafePointer<Float>, count: Int) -> Float {
+        typealias V = SIMD16<Float>
+        var m = V(repeating: -.infinity)
+        var nan = SIMDMask<SIMD16<Int32>>()
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            nan = nan .| (v .!= v)
+            m = m.replacing(with: v, where: v .> m)
+            i += 16
+        }
+        var result = m.max()
+        var hasNaN = any(nan)
+        while i < count {
+            let v = src[i]
+            if v.isNaN { hasNaN = true } else if v > result { result = v }
+            i += 1
+        }
+        return hasNaN ? .nan : result
+    }
+}
+
+/// float32 row kernels for fused layers outside this module (attention's softmax): the same
+/// deterministic SIMD code as `softmax`.
+public enum FloatRowKernels {
+    /// The largest of `count` floats, NaN if any is NaN, −∞ for none.
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        VectorMath.maximum(x, count: count)
+    }
+
+    /// `dst[i] = exp(src[i] − shift)` (`dst` may be `src`), returning the sum of the results
+    /// accumulated in 16 lanes in order and folded pairwise.
+    public static func expShiftedSum(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
+                                     shift: Float) -> Float {
+        VectorMath.expShiftedSum(src, dst, count: count, shift: shift)
     }
 }

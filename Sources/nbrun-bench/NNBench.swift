@@ -9,14 +9,27 @@ import Foundation
 import NN
 import Tensor
 
+/// With NN_CLOCK=cpu, times are the process's CPU time (all threads) instead of wall time:
+/// steadier while other jobs share the cores (benchmarks/nn_ref.py --cpu does the same for torch).
+private let nnCPUClock = ProcessInfo.processInfo.environment["NN_CLOCK"] == "cpu"
+
+private func nnNanoseconds() -> UInt64 {
+    if nnCPUClock {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+    return DispatchTime.now().uptimeNanoseconds
+}
+
 /// Best-of-`repeats` milliseconds per call of `body` after `warmup` calls.
 private func measure(warmup: Int = 3, repeats: Int = 5, inner: Int, _ body: () throws -> Void) rethrows -> Double {
     for _ in 0..<warmup { try body() }
     var best = Double.infinity
     for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = nnNanoseconds()
         for _ in 0..<inner { try body() }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(inner)
+        let elapsed = Double(nnNanoseconds() - start) / 1e6 / Double(inner)
         best = min(best, elapsed)
     }
     return best
@@ -29,14 +42,14 @@ func benchMLPStep() throws -> Double {
     let y = try Tensor.randn([1000, 1], generator: g)
     let model = try MLP(sizes: [2, 64, 64, 1], generator: g)
     let optimizer = try SGD(model.parameters(), lr: 0.01)
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = nnNanoseconds()
     for _ in 0..<1000 {
         optimizer.zeroGrad()
         let loss = try F.mseLoss(try model(x), y)
         try loss.backward()
         try optimizer.step()
     }
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / 1000
+    return Double(nnNanoseconds() - start) / 1e6 / 1000
 }
 
 /// Conv2d forward + backward, batch 32, 3→16 channels, 32×32, k = 3, padding 1.
@@ -81,7 +94,8 @@ func runNNBenchmarks() {
         ("mlp_sgd_step", benchMLPStep), ("conv2d_fwd_bwd", benchConv2d),
         ("sdpa_fwd_bwd", benchSDPA), ("lstm_fwd_bwd", benchLSTM),
     ]
-    for (name, run) in cases {
+    let only = ProcessInfo.processInfo.environment["NN_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+    for (name, run) in cases where only?.contains(name) ?? true {
         do { print("| \(name) | \(String(format: "%.3f", try run())) |") } catch { print("| \(name) | error: \(error) |") }
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Tensor
 
 // GEMM checks: results equal, to the bit, a naive triple loop that sums in the documented
-// order (per depth block of `T.depthBlock`, a partial sum from zero in increasing k, added
-// to C), for many shapes, transposes, padded leading dimensions and accumulation; and are
+// order (per depth block of `T.depthBlock`, a partial sum from zero accumulated in
+// increasing k by fused multiply-adds, added to C), for many shapes, transposes, padded leading dimensions and accumulation; and are
 // the same bits on 1 and 2 threads.
 
 /// A deterministic pseudo-random fill (a 64-bit LCG), values in about [-1, 1).
@@ -46,7 +46,7 @@ private func orderedReference<T: GEMMScalar>(
             while pc < k {
                 var partial: T = 0
                 for p in pc..<min(k, pc + T.depthBlock) {
-                    partial = partial + a.element(i, p) * b.element(p, j)
+                    partial = partial.addingProduct(a.element(i, p), b.element(p, j))  // one rounding
                 }
                 out[i * ldc + j] = (accumulate || pc > 0) ? out[i * ldc + j] + partial : partial
                 pc += T.depthBlock
@@ -86,8 +86,11 @@ private func runGEMM<T: GEMMScalar>(
 private let shapes: [(Int, Int, Int)] = [
     (1, 1, 1), (4, 3, 2), (3, 4, 5), (2, 1, 7), (1, 17, 3), (7, 13, 17), (16, 16, 16),
     (6, 16, 40), (64, 64, 64), (65, 33, 129), (97, 50, 31), (13, 200, 70), (100, 37, 600),
-    (30, 40, 1100), (5, 3, 0),
-    // Above 112³ multiply-adds: the packed path, with edge tiles in both directions.
+    (30, 40, 1100), (5, 3, 0), (32, 32, 32), (16, 16, 128),
+    // Above 32³ multiply-adds: the packed path, with edge tiles in both directions.
+    (33, 32, 32), (8, 32, 200), (9, 33, 129), (128, 128, 64),
+    // At most 4 columns: SIMD lanes over rows (64-row tiles, partial tiles, two depth blocks).
+    (1000, 1, 64), (64, 2, 1000), (130, 3, 700), (70, 4, 40), (200, 1, 30), (3, 2, 5000),
     (67, 35, 700), (150, 150, 70), (7, 1000, 300), (1000, 5, 300), (1, 3000, 600),
 ]
 

@@ -20,6 +20,12 @@ import Tensor
         #expect(try ints.unary(.powScalar(0.5)).dtype == .float32)
         #expect(try ints.compare(.lt, floats).dtype == .bool)
         #expect(throws: TensorError.self) { try ints.mean() }
+        // Masks keep the input's dtype (relu's pullback multiplies by step(x); a float64
+        // mask used to turn every float32 relu gradient into float64 and back).
+        #expect(try floats.unary(.step).dtype == .float32)
+        #expect(try ints.unary(.step).dtype == .int64)
+        #expect(try ints.unary(.sign).dtype == .int64)
+        #expect(try NDArray([-3, 0, 5] as [Int64]).unary(.sign).toArray(Int64.self) == [-1, 0, 1])
     }
 
     @Test func pythonIntegerDivision() throws {

@@ -89,14 +89,25 @@ private func attentionForward<T: RecurrentScalar>(_: T.Type, _ q: NDArray, _ k: 
             let row = pb + i * d.s
             let visible = causal ? min(d.s, i + 1) : d.s
             var top = -T.infinity
-            for j in 0..<visible { row[j] *= factor; top = Swift.max(top, row[j]) }
+            if T.self == Float.self {
+                for j in 0..<visible { row[j] *= factor }
+                top = T(FloatRowKernels.maximum(UnsafeRawPointer(row).assumingMemoryBound(to: Float.self), count: visible))
+            } else {
+                for j in 0..<visible { row[j] *= factor; top = Swift.max(top, row[j]) }
+            }
             var total: T = 0
             if top == -T.infinity {
                 // a fully masked row: softmax of all −∞ is NaN, as in the composite form
                 for j in 0..<d.s { row[j] = .nan }
                 continue
             }
-            for j in 0..<visible { let e = T.exp(row[j] - top); row[j] = e; total += e }
+            if T.self == Float.self {
+                // SIMD exp and a 16-lane sum (Tensor's softmax kernel), in place
+                let r = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+                total = T(FloatRowKernels.expShiftedSum(r, r, count: visible, shift: Float(top)))
+            } else {
+                for j in 0..<visible { let e = T.exp(row[j] - top); row[j] = e; total += e }
+            }
             let inv = 1 / total
             for j in 0..<visible { row[j] *= inv }
             for j in visible..<d.s { row[j] = 0 }

@@ -18,11 +18,11 @@ func packA<T: GEMMScalar>(_ a: GEMMOperand<T>, rows: Int, depth: Int, into dest:
                 for r in 0..<live { out[r] = src[r] }
                 for r in live..<mr { out[r] = 0 }
             }
-        } else if mr == 6 && live == 6 {
-            // Six source rows read side by side, the sliver written contiguously (a
+        } else if mr == 8 && live == 8 {
+            // Eight source rows read side by side, the sliver written contiguously (a
             // row-by-row scatter compiles to slow scatter instructions).
-            let r0 = a.base + sliverStart * a.ld, r1 = r0 + a.ld, r2 = r1 + a.ld
-            let r3 = r2 + a.ld, r4 = r3 + a.ld, r5 = r4 + a.ld
+            let r0 = a.base + sliverStart * a.ld, r1 = r0 + a.ld, r2 = r1 + a.ld, r3 = r2 + a.ld
+            let r4 = r3 + a.ld, r5 = r4 + a.ld, r6 = r5 + a.ld, r7 = r6 + a.ld
             var out = dst
             for p in 0..<depth {
                 out[0] = r0[p]
@@ -31,7 +31,9 @@ func packA<T: GEMMScalar>(_ a: GEMMOperand<T>, rows: Int, depth: Int, into dest:
                 out[3] = r3[p]
                 out[4] = r4[p]
                 out[5] = r5[p]
-                out += 6
+                out[6] = r6[p]
+                out[7] = r7[p]
+                out += 8
             }
         } else {
             for r in 0..<live {

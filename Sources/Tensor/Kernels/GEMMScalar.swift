@@ -4,7 +4,7 @@
 /// blocking, and its micro-kernel. The blocking constants never depend on the thread
 /// count, so the summation order of every output element — and hence its bits — is the
 /// same whether one or several threads compute it.
-public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
+public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     /// Rows of C computed by one micro-kernel call.
     static var microRows: Int { get }
     /// Columns of C computed by one micro-kernel call.
@@ -18,7 +18,7 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     static var columnBlock: Int { get }
 
     /// Computes `microRows` × `microColumns` dot products of length `depth` over packed
-    /// panels, each summed in increasing k from zero with separate multiply and add, then
+    /// panels, each summed in increasing k from zero by fused multiply-adds, then
     /// stores them into `c` (`c = sum`) or adds them (`c = c + sum`).
     static func microKernel(
         depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
@@ -36,17 +36,17 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
 }
 
 extension Float: GEMMScalar {
-    public static var microRows: Int { 6 }
-    public static var microColumns: Int { 16 }
+    public static var microRows: Int { 8 }
+    public static var microColumns: Int { 32 }
     public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
     public static var columnBlock: Int { 4096 }
 }
 
 extension Double: GEMMScalar {
-    public static var microRows: Int { 6 }
-    public static var microColumns: Int { 8 }
-    public static var depthBlock: Int { 256 }
+    public static var microRows: Int { 8 }
+    public static var microColumns: Int { 16 }
+    public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
     public static var columnBlock: Int { 4096 }
 }
