@@ -8,6 +8,10 @@ import Testing
         bytes("# Slow\n\n```nn timeout=600\nprint(1)\nstart = clock()\nwhile clock() - start < \(seconds):\n    pass\n```\n")
     }
 
+    /// How long nbrun gets to start and enter its cell before a signal is sent (generous:
+    /// start-up is slow under the sanitizers and on a loaded machine).
+    static let startPause: useconds_t = 3_000_000
+
     /// Waits until the file exists (nbrun has started its run), at most `seconds`.
     static func waitFor(_ condition: () -> Bool, seconds: Double = 30) {
         let deadline = Date() + seconds
@@ -26,7 +30,7 @@ import Testing
         try scratch.write("nb.md", notebook)
         try scratch.write("nb.out.md", bytes("previous output\n"))
         let result = try scratch.run(["nb.md"], timeLimit: 60) { process in
-            usleep(1_500_000)  // well inside the cell
+            usleep(Self.startPause)  // well inside the cell
             kill(process.processIdentifier, signal)
         }
         #expect(!result.timedOut)
@@ -44,7 +48,7 @@ import Testing
         let notebook = Self.slowNotebook(seconds: 300)
         try scratch.write("nb.md", notebook)
         let result = try scratch.run(["--in-place", "nb.md"], timeLimit: 60) { process in
-            usleep(1_500_000)
+            usleep(Self.startPause)
             kill(process.processIdentifier, SIGINT)
         }
         #expect(result.status == 130)
@@ -73,16 +77,26 @@ import Testing
     @Test func inPlaceRefusesWhenTheNotebookChangedMeanwhile() throws {
         let scratch = try NbrunProcess()
         defer { try? FileManager.default.removeItem(at: scratch.folder) }
-        try scratch.write("nb.md", Self.slowNotebook(seconds: 2))
+        // The cell signals that it runs (nbrun has read the notebook) by saving a file.
+        try scratch.write("nb.md", bytes("""
+            ```nn timeout=600
+            save(Linear(1, 1), "started.safetensors")
+            start = clock()
+            while clock() - start < 3:
+                pass
+            print(1)
+            ```
+
+            """))
         let edited = bytes("# Edited while nbrun ran\n")
-        let result = try scratch.run(["--in-place", "nb.md"], timeLimit: 60) { _ in
-            usleep(700_000)
+        let result = try scratch.run(["--in-place", "nb.md"], timeLimit: 120) { _ in
+            Self.waitFor { scratch.read("started.safetensors") != nil }
             try? scratch.write("nb.md", edited)
         }
         #expect(result.status == 2)
         #expect(result.stderr == "nb.md: error: the notebook changed while it ran; it was not overwritten (run nbrun again)\n")
         #expect(scratch.read("nb.md") == edited)
-        #expect(scratch.listing() == ["nb.md"])
+        #expect(scratch.listing() == ["nb.md", "started.safetensors"])
     }
 
     @Test func inPlaceThroughASymbolicLinkUpdatesTheFileAndKeepsTheLink() throws {
