@@ -14,13 +14,17 @@ public struct NotebookDiagnostic: Error, Equatable, Sendable {
     public var message: String
     /// The Markdown line the diagnostic points at (empty when there is none).
     public var sourceLine: String
+    /// Secondary locations (`note: called from here` for each caller of a failing function).
+    public var notes: [NotebookDiagnostic]
 
-    public init(path: String, line: Int, column: Int, message: String, sourceLine: String) {
+    public init(path: String, line: Int, column: Int, message: String, sourceLine: String,
+                notes: [NotebookDiagnostic] = []) {
         self.path = path
         self.line = line
         self.column = column
         self.message = message
         self.sourceLine = sourceLine
+        self.notes = notes
     }
 
     /// The most characters of the source line shown; a longer line is cut to a window
@@ -28,9 +32,17 @@ public struct NotebookDiagnostic: Error, Equatable, Sendable {
     /// readable message).
     public static let maxShownColumns = 160
 
-    /// `path:line:col: error: message`, then the source line and a caret under the column.
+    /// `path:line:col: error: message`, then the source line and a caret under the column;
+    /// then each note the same way (`path:line:col: note: called from here`).
     public var formatted: String {
-        var text = "\(path):\(line):\(column): error: \(message)\n"
+        var text = Self.located(path, line, column, "error", message, sourceLine)
+        for note in notes { text += Self.located(note.path, note.line, note.column, "note", note.message, note.sourceLine) }
+        return text
+    }
+
+    private static func located(_ path: String, _ line: Int, _ column: Int, _ kind: String, _ message: String,
+                                _ sourceLine: String) -> String {
+        var text = "\(path):\(line):\(column): \(kind): \(message)\n"
         guard !sourceLine.isEmpty else { return text }
         let scalars = Array(sourceLine.unicodeScalars)
         var shown = scalars[...]

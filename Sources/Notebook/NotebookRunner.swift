@@ -122,7 +122,11 @@ public enum NotebookRunner {
                 diagnostics.append(
                     NotebookDiagnostic(
                         path: path, line: unexpected.line, column: unexpected.column,
-                        message: unexpected.message, sourceLine: notebook.source.lineText(unexpected.line)))
+                        message: unexpected.message, sourceLine: notebook.source.lineText(unexpected.line),
+                        notes: unexpected.notes.map {
+                            NotebookDiagnostic(path: path, line: $0.line, column: $0.column, message: $0.message,
+                                               sourceLine: notebook.source.lineText($0.line))
+                        }))
                 stopped = !settings.keepGoing
             }
             renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError)
@@ -136,7 +140,7 @@ public enum NotebookRunner {
     /// A diagnostic without a usable position points at the cell's opening fence.
     private static func located(_ error: Diagnostic, in cell: NotebookCell) -> Diagnostic {
         guard error.line >= 1 else { return Diagnostic(line: cell.openingLine, column: 1, message: error.message) }
-        return Diagnostic(line: error.line, column: max(1, error.column), message: error.message)
+        return Diagnostic(line: error.line, column: max(1, error.column), message: error.message, notes: error.notes)
     }
 
     private static func directory(of path: String) -> String {
