@@ -244,15 +244,15 @@ extension Library {
                 default:
                     let d = try a.double("number")
                     guard d.isFinite else { throw LangError("cannot convert float \(pythonFloatRepr(d)) to integer") }
-                    return .int(Int(d.rounded(.toNearestOrEven)))
+                    return .int(try roundedInt(d.rounded(.toNearestOrEven), "round(\(pythonFloatRepr(d)))"))
                 }
             }
             let n = try a.int("ndigits")
             if case .int(let i) = x {
                 if n >= 0 { return .int(i) }
-                let p = Int(Foundation.pow(10.0, Double(-n)))
-                let q = Double(i) / Double(p)
-                return .int(Int(q.rounded(.toNearestOrEven)) * p)
+                let p = Foundation.pow(10.0, Double(-n))
+                let r = p.isFinite ? (Double(i) / p).rounded(.toNearestOrEven) * p : 0
+                return .int(try roundedInt(r, "round(\(i), \(n))"))
             }
             let d = try a.double("number")
             if n >= 0 && n < 300 {
@@ -430,4 +430,10 @@ extension Interpreter {
 /// Library objects with their own `help()` text (library classes).
 protocol HelpProviding {
     var helpText: String { get }
+}
+
+/// A rounded value as an nn int: `round(1e300)` is an error, not a trap (found by the fuzzer).
+private func roundedInt(_ r: Double, _ call: String) throws -> Int {
+    guard abs(r) < 9.223372036854775807e18 else { throw LangError("integer overflow: \(call) does not fit in 64 bits") }
+    return Int(r)
 }
