@@ -143,8 +143,8 @@ enum VectorMath {
     }
 
     /// `dst[i] = exp(src[i] − shift)` for one softmax row, returning the sum of the results:
-    /// 16 lane sums over the row in order (the tail's padding lanes add nothing), then the
-    /// lanes folded pairwise (8+8, 4+4, 2+2, 1+1). Deterministic and position-independent
+    /// 16 lane sums over the row's full vectors in order, the lanes folded pairwise (8+8, 4+4,
+    /// 2+2, 1+1), then the tail added left to right. Deterministic and position-independent
     /// (the row is always processed from its first element).
     static func expShiftedSum(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
                               shift: Float) -> Float {
@@ -158,17 +158,18 @@ enum VectorMath {
             lanes = lanes + e
             i += 16
         }
+        let l8 = lanes.lowHalf + lanes.highHalf
+        let l4 = l8.lowHalf + l8.highHalf
+        let l2 = l4.lowHalf + l4.highHalf
+        var sum = l2[0] + l2[1]
         if i < count {
             var v = V(repeating: -.infinity)  // exp(−∞) = 0 in the padding lanes
             for j in 0..<(count - i) { v[j] = src[i + j] - shift }
             let e = exp16(v)
-            for j in 0..<(count - i) { dst[i + j] = e[j] }
-            lanes = lanes + e
+            // The tail is added in order, so a short row sums left to right as PyTorch's does.
+            for j in 0..<(count - i) { dst[i + j] = e[j]; sum += e[j] }
         }
-        let l8 = lanes.lowHalf + lanes.highHalf
-        let l4 = l8.lowHalf + l8.highHalf
-        let l2 = l4.lowHalf + l4.highHalf
-        return l2[0] + l2[1]
+        return sum
     }
 
     /// The largest of `count` floats, NaN if any is NaN (−∞ for an empty row).
