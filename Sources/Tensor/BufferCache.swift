@@ -34,12 +34,36 @@ final class BufferCache: @unchecked Sendable {
         return block
     }
 
-    /// Keeps `block` for reuse; false when the cache is full (the caller frees it).
+    /// Keeps `block` for reuse; false when it is larger than the whole cache (the caller
+    /// frees it). When the cache is full, blocks of other sizes are freed to make room
+    /// (from the size holding the most bytes), so sizes a program stopped using never
+    /// lock out the sizes it uses now.
     func give(_ block: UnsafeMutableRawPointer, _ bucketBytes: Int) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if cachedBytes + bucketBytes > capacity { return false }
+        if bucketBytes > capacity { return false }
+        var evicted: [UnsafeMutableRawPointer] = []
+        lock.lock()
+        while cachedBytes + bucketBytes > capacity {
+            var victim = 0, victimBytes = 0
+            for (size, list) in free where size != bucketBytes && size * list.count > victimBytes {
+                victim = size
+                victimBytes = size * list.count
+            }
+            // Only blocks of this very size are held: keep those, drop the new one.
+            guard victimBytes > 0, var list = free[victim], let old = list.popLast() else {
+                lock.unlock()
+                return false
+            }
+            free[victim] = list.isEmpty ? nil : list
+            cachedBytes -= victim
+            evicted.append(old)
+        }
         free[bucketBytes, default: []].append(block)
         cachedBytes += bucketBytes
+        lock.unlock()
+        for old in evicted { freeBlock(old) }
         return true
     }
 }
+
+/// The C allocator's free (inside `BufferCache`, `free` names the cache's lists).
+private func freeBlock(_ block: UnsafeMutableRawPointer) { free(block) }
