@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Autograd", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNLangTests", dependencies: ["NNLang"], resources: [.copy("Programs")]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Golden")]),
-        // Runs the built nbrun binary on bad inputs and interrupts it (docs/reliability.md).
+        // Runs the built nbrun binary: the CLI, bad inputs, interruptions (docs/reliability.md).
         .testTarget(name: "BadInputTests"),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Notebook"]),
     ],

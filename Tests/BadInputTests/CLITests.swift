@@ -5,23 +5,9 @@ import Testing
 /// only assign, so they behave the same with any language implementation.)
 @Suite(.serialized)
 struct CLITests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
+    static let packageRoot = NbrunProcess.packageRoot
     /// The nbrun built with this test bundle (same folder), else one in .build.
-    static let binary: URL? = {
-        var candidates: [URL] = []
-        if let bundleFolder = Bundle.main.executableURL?.deletingLastPathComponent() {
-            candidates.append(bundleFolder.appendingPathComponent("nbrun"))
-        }
-        for bundle in Bundle.allBundles {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("nbrun"))
-        }
-        for config in ["debug", "release"] {
-            candidates.append(packageRoot.appendingPathComponent(".build/\(config)/nbrun"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let binary = NbrunProcess.binary
 
     struct Result {
         var status: Int32
