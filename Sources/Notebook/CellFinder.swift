@@ -34,23 +34,26 @@ enum CellFinder {
     }
 
     /// The file with every line inside a cell's region (between its markers) replaced by
-    /// its container prefix and an empty HTML comment, which Markdown closes on the same
-    /// line. Line numbers and everything outside the regions stay as they are.
+    /// the cell's container prefix and an empty HTML comment, which Markdown closes on the
+    /// same line. Line numbers and everything outside the regions stay as they are. The
+    /// cell's own prefix, not the line's, because the region is about to be rewritten with
+    /// it: a blank line inside an old region masked without the prefix of its list item
+    /// would end the list and reveal cells that the rendering hides (found by the fuzzer).
     private static func maskingRegionBodies(of cells: [NotebookCell], in source: MarkdownSource) -> [UInt8] {
-        var masked = Set<Int>()
+        var maskPrefix: [Int: [UInt8]] = [:]
         for cell in cells {
             guard let region = cell.existingRegion, region.upperBound > region.lowerBound + 2 else { continue }
-            masked.formUnion((region.lowerBound + 2)..<region.upperBound)
+            for line in (region.lowerBound + 2)..<region.upperBound { maskPrefix[line] = cell.containerPrefix }
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(source.bytes.count)
         for (index, line) in source.lines.enumerated() {
-            guard masked.contains(index + 1) else {
+            guard let prefix = maskPrefix[index + 1] else {
                 bytes += line.content
                 bytes += line.ending
                 continue
             }
-            bytes += line.content.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: ">") }
+            bytes += prefix
             bytes += Array("<!-- -->".utf8)
             bytes += line.ending
         }

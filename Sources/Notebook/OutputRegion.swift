@@ -41,6 +41,12 @@ enum OutputRegion {
                     }
                 } else if text == closingMarker {
                     return (closingLine + 1)...line
+                } else if text == openingMarker {
+                    // nbrun never writes an unfenced opening marker inside a region, so this
+                    // one starts another region (e.g. a handout's `echo: false` cell, whose
+                    // code is gone): the text before it is not this cell's region, and taking
+                    // it would swallow the next output (found by the fuzzer).
+                    return nil
                 } else if let run {
                     openFence = (run.byte, run.length)
                 }

@@ -55,4 +55,46 @@ struct FuzzFindingTests {
         #expect(once.contains("error: this cell was expected to fail (error=true) but ran without an error"))
         #expect(try render(once, mode: .handout) == once)
     }
+
+    /// Finding 8: a blank line inside an old region of a cell in a list item was masked
+    /// without the item's indentation, which ended the list while cells were being found;
+    /// an unterminated HTML comment after the region then no longer hid the next cell, so
+    /// the first rendering ran a cell that the rendering itself (parsed by cmark) hides.
+    @Test func blankLineInOldRegionInsideAListItem() throws {
+        let source = """
+            - item
+
+              ```nn
+              print('a\\n\\nb')
+              ```
+
+              <!-- nbrun:output -->
+              ```text
+              old
+
+              old
+              ```
+              <!-- /nbrun:output -->
+                 <!-- unterminated comment
+
+              ```nn
+              print('hidden')
+              ```
+
+            """
+        let once = try render(source)
+        #expect(!once.contains("```text\n  hidden"))
+        #expect(try render(once) == once)
+    }
+
+    /// Finding 9: in a handout, an `echo: false` cell's code is dropped and only its
+    /// region stays; a stray opening marker left after the cell before it then made that
+    /// region look like the earlier cell's, and the second rendering deleted it.
+    @Test func strayOpeningMarkerBeforeAHiddenCell() throws {
+        let source = "```nn\nx = 1\n```\n\n<!-- nbrun:output -->\nstray\n\n```nn\n#| echo: false\nprint(2)\n```\n"
+        let once = try render(source, mode: .handout)
+        #expect(once.contains("<!-- nbrun:output -->\nstray\n"))
+        #expect(once.contains("```text\n2\n```\n<!-- /nbrun:output -->"))
+        #expect(try render(once, mode: .handout) == once)
+    }
 }
