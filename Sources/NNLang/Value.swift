@@ -54,39 +54,10 @@ public final class ListObject {
     public init(_ items: [Value]) { self.items = items }
 
     /// `a = [a]` a million times builds a chain whose ordinary release recurses once per
-    /// level and overflows the stack; children this list alone owns are released here one
-    /// at a time instead (lists and tuples; other containers release as usual).
+    /// level and overflows the stack; see `DeepRelease`.
     deinit {
-        guard items.contains(where: \.isNestedSequence) else { return }
-        var lists: [ListObject] = []
-        ListObject.moveNestedLists(out: &items, into: &lists)
-        while !lists.isEmpty {
-            var list = lists.removeLast()
-            if isKnownUniquelyReferenced(&list) { ListObject.moveNestedLists(out: &list.items, into: &lists) }
-            // `list` is released here with no nested lists left in it.
-        }
-    }
-
-    /// Empties `items`, keeping the lists found in them and in their tuples.
-    private static func moveNestedLists(out items: inout [Value], into lists: inout [ListObject]) {
-        var pending = items
-        items = []
-        while let value = pending.popLast() {
-            switch value {
-            case .list(let list): lists.append(list)
-            case .tuple(let elements): pending.append(contentsOf: elements)
-            default: break
-            }
-        }
-    }
-}
-
-extension Value {
-    fileprivate var isNestedSequence: Bool {
-        switch self {
-        case .list, .tuple: return true
-        default: return false
-        }
+        guard items.contains(where: \.isContainer) else { return }
+        DeepRelease.release(&items)
     }
 }
 
@@ -129,6 +100,18 @@ public final class DictObject {
     private var index: [DictKey: Int] = [:]
 
     public init() {}
+
+    /// Dicts nested a million deep are released without recursion (see `DeepRelease`).
+    deinit {
+        guard values.contains(where: \.isContainer) else { return }
+        DeepRelease.release(&values)
+    }
+
+    /// Moves the values out (the dict is being released by `DeepRelease`).
+    func takeValues() -> [Value] {
+        defer { removeAll() }
+        return values
+    }
 
     var count: Int { keys.count }
 

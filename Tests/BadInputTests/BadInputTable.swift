@@ -72,6 +72,14 @@ enum BadInputTable {
             notebook: cell("a = []\nfor i in range(1000000):\n    a = [a]\nprint(len(a))\na = 0"), status: 0, error: "",
             timeLimit: 120),
         BadInputCase(
+            name: "dicts and lists nested two million deep are released without overflowing the stack",
+            notebook: cell("d = None\nfor i in range(2000000):\n    d = {'k': [d]}\nd = None\nprint('released')"), status: 0, error: "",
+            timeLimit: 120),
+        BadInputCase(
+            name: "instances chained two million deep are released without overflowing the stack",
+            notebook: cell("class N:\n    def __init__(self, x):\n        self.x = (x,)\nn = None\nfor i in range(2000000):\n    n = N(n)\nn = None\nprint('released')"),
+            status: 0, error: "", timeLimit: 120),
+        BadInputCase(
             name: "comparing deeply nested lists", notebook: cell("a = []\nb = []\nfor i in range(5000):\n    a = [a]\n    b = [b]\nprint(a == b)"),
             status: 1, error: "nb.md:7:7: error: maximum recursion depth exceeded in comparison"),
         BadInputCase(
@@ -216,6 +224,11 @@ enum BadInputTable {
                 try FileManager.default.createSymbolicLink(atPath: $0.appendingPathComponent("data/etc").path, withDestinationPath: "/etc")
             },
             status: 1, error: "nb.md:2:13: error: path 'data/etc/passwd' leads outside the notebook's folder (through a symbolic link)"),
+        BadInputCase(
+            name: "load_csv of a file with a second hard link", notebook: cell("x = load_csv(\"b.csv\")"),
+            files: ["a.csv": bytes("a\n1\n")],
+            setup: { _ = link($0.appendingPathComponent("a.csv").path, $0.appendingPathComponent("b.csv").path) },
+            status: 1, error: "nb.md:2:13: error: 'b.csv' has 2 hard links; only files with one name are read (another name could be outside the notebook's folder)"),
         BadInputCase(
             name: "load_csv of a folder", notebook: cell("x = load_csv(\"data\")"), files: ["data/ok.csv": bytes("a\n1\n")],
             status: 1, error: "nb.md:2:13: error: path 'data' is a folder"),

@@ -48,16 +48,26 @@ public enum SandboxedPath {
         return URL(fileURLWithPath: parentReal).appendingPathComponent((candidate as NSString).lastPathComponent)
     }
 
-    /// The bytes of a regular file resolved by `resolve`, at most `maxBytes` of them. The
-    /// file is opened without following a final symbolic link and without blocking (a FIFO
-    /// put in its place later is refused rather than waited on).
+    /// The bytes of a regular file resolved by `resolve`, at most `maxBytes` of them.
+    ///
+    /// `resolve` returns a path without symbolic links, so the file is opened one component
+    /// at a time without following any: a folder or file replaced by a link after the check
+    /// is refused instead of followed (no check-then-open race). It is opened without
+    /// blocking (a FIFO put in its place is refused rather than waited on), and a file with
+    /// more than one hard link is refused, because its other name may be outside the folder.
     public static func readRegularFile(_ url: URL, name: String, maxBytes: Int = 1 << 30) throws -> [UInt8] {
-        let descriptor = open(url.path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
-        if descriptor < 0 { throw NNError("cannot open '\(name)': \(String(cString: strerror(errno)))") }
+        let descriptor = openWithoutFollowingLinks(url.path, flags: O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if descriptor < 0 {
+            let reason = errno == ELOOP ? "a symbolic link appeared on its path" : String(cString: strerror(errno))
+            throw NNError("cannot open '\(name)': \(reason)")
+        }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw NNError("'\(name)' is not a regular file")
+        }
+        if info.st_nlink > 1 {
+            throw NNError("'\(name)' has \(info.st_nlink) hard links; only files with one name are read (another name could be outside the notebook's folder)")
         }
         let size = Int(info.st_size)
         if size > maxBytes { throw NNError("'\(name)' is \(size) bytes; the limit is \(maxBytes) bytes") }
@@ -71,6 +81,33 @@ public enum SandboxedPath {
             offset += count
         }
         return Array(bytes.prefix(offset))
+    }
+
+    /// Opens the absolute `path` from `/` one component at a time with `O_NOFOLLOW`, so
+    /// that no symbolic link is followed anywhere on it; -1 with `errno` set on failure.
+    /// Linux's `O_PATH` (Glibc only exports it to C with `_GNU_SOURCE`): a folder handle for
+    /// `openat` that needs no read permission.
+    private static let pathOnly: Int32 = 0o10000000
+
+    static func openWithoutFollowingLinks(_ path: String, flags: Int32) -> Int32 {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard path.hasPrefix("/"), !components.isEmpty else {
+            errno = ENOENT
+            return -1
+        }
+        var directory = open("/", pathOnly | O_DIRECTORY | O_CLOEXEC)
+        for (index, component) in components.enumerated() {
+            guard directory >= 0 else { return -1 }
+            let isLast = index == components.count - 1
+            let next = openat(
+                directory, String(component),
+                isLast ? flags | O_NOFOLLOW : pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let saved = errno
+            close(directory)
+            errno = saved
+            directory = next
+        }
+        return directory
     }
 
     private static func realPath(_ path: String) -> String? {

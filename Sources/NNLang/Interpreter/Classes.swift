@@ -127,8 +127,21 @@ public final class Instance {
     }
 
     deinit {
+        if UnsafeBufferPointer(start: storage, count: shape.names.count).contains(where: \.isContainer) {
+            var values = takeAttributeValues()
+            DeepRelease.release(&values)
+        }
         storage.deinitialize(count: shape.names.count)
         storage.deallocate()
+    }
+
+    /// Moves the attribute values out, leaving `None` (the instance is being released by
+    /// `DeepRelease`, so nothing reads them again).
+    func takeAttributeValues() -> [Value] {
+        (0..<shape.names.count).map { i in
+            defer { storage[i] = .none }
+            return storage[i]
+        }
     }
 
     var attributeNames: [String] { shape.names }
