@@ -56,6 +56,8 @@ final class CallNode: ExprNode {
         argument1 = simple.count == arguments.count && simple.count > 1 ? ChildNode(simple[1]) : nil
         fastCallee = ChildNode(callee)
         calleeGlobalSlot = (callee as? GlobalNode)?.slot ?? -1
+        binaryArgument0 = simple.count == arguments.count && simple.count == 1
+            ? (simple[0] as? BinaryNode).map { Unmanaged.passUnretained($0) } : nil
         super.init(location)
     }
     /// Number of plain positional arguments, or -1 when there are keywords or stars.
@@ -64,6 +66,8 @@ final class CallNode: ExprNode {
     let argument1: ChildNode<ExprNode>?
     let fastCallee: ChildNode<ExprNode>
 
+    /// The only argument when it is a binary operation (`fib(n - 1)`), unretained (`arguments` owns it).
+    private let binaryArgument0: Unmanaged<BinaryNode>?
     /// The callee's global slot when the callee is a global name, else -1.
     private let calleeGlobalSlot: Int
     // The user function this node last called through its global name, remembered by
@@ -111,7 +115,12 @@ final class CallNode: ExprNode {
                 let slots = frame.slots
                 switch simpleCount {
                 case 0: break
-                case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                case 1:
+                    if let binary = binaryArgument0, let v = binary._withUnsafeGuaranteedRef({ $0.peekIntResult(f, rt) }) {
+                        slots.initialize(to: v)
+                    } else {
+                        slots.initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    }
                 case 2:
                     (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
                     (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
