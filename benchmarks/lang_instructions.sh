@@ -9,7 +9,8 @@ set -e
 SCRATCH=${SCRATCH:-/tmp/nbrun-lang-haswell}
 swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --scratch-path "$SCRATCH" --product nbrun-bench >/dev/null
 NN="$SCRATCH/release/nbrun-bench"
-PY=${PYTHON:-python3.11}
+# The interpreter itself, not a pyenv shim (a shell script: callgrind would count the shell).
+PY=${PYTHON:-$(python3.11 -c "import sys; print(sys.executable)")}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # The programs, from lang_ref.sh (one source of truth).

@@ -97,6 +97,7 @@ public final class Session {
         rt.outputs = []
         rt.outputBytes = 0
         rt.callDepth = 0
+        rt.unpinFunctions()
         if cell.code.utf8.count > Session.maxSourceBytes {
             return CellResult(outputs: [], error: diagnostic(
                 "cell source is \(cell.code.utf8.count) bytes; the limit is \(Session.maxSourceBytes) bytes", nil, cell))

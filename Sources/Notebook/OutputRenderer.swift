@@ -6,6 +6,9 @@ public struct RenderedError: Equatable, Sendable {
     /// `file.md:line:col` (the notebook's file name, so the output does not depend on
     /// the directory nbrun was started from).
     public var location: String?
+    /// For an error inside a function: its callers, innermost first, each rendered like the
+    /// error (`note: called from here` and its location), as on stderr.
+    public var notes: [RenderedError] = []
 }
 
 /// Turns what a cell produced into the Markdown lines between the region's markers
@@ -50,6 +53,10 @@ enum OutputRenderer {
             if text.isEmpty { text = [""] }
             text[0] = "error: " + text[0]
             if let location = error.location { text.append("  --> " + location) }
+            for note in error.notes {
+                text.append("note: " + note.message)
+                if let location = note.location { text.append("  --> " + location) }
+            }
             blocks.append(fenced("text", text))
         }
         var lines: [String] = []

@@ -111,8 +111,11 @@ enum RegionSplicer {
         guard let rendering, cell.options.include else { return nil }
         let error = rendering.error.map { error in
             // Code hidden by echo=false is only in the source notebook.
-            let location = renderedLineOf[error.line].map { "\(names.output):\($0)" } ?? "\(names.source):\(error.line)"
-            return RenderedError(message: error.message, location: "\(location):\(error.column)")
+            func location(_ line: Int, _ column: Int) -> String {
+                (renderedLineOf[line].map { "\(names.output):\($0)" } ?? "\(names.source):\(line)") + ":\(column)"
+            }
+            return RenderedError(message: error.message, location: location(error.line, error.column),
+                                 notes: error.notes.map { RenderedError(message: $0.message, location: location($0.line, $0.column)) })
         }
         let body = OutputRenderer.lines(outputs: rendering.outputs, error: error)
         return body.isEmpty ? nil : body

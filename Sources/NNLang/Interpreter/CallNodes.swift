@@ -55,6 +55,9 @@ final class CallNode: ExprNode {
         argument0 = simple.count == arguments.count && simple.count > 0 ? ChildNode(simple[0]) : nil
         argument1 = simple.count == arguments.count && simple.count > 1 ? ChildNode(simple[1]) : nil
         fastCallee = ChildNode(callee)
+        calleeGlobalSlot = (callee as? GlobalNode)?.slot ?? -1
+        binaryArgument0 = simple.count == arguments.count && simple.count == 1
+            ? (simple[0] as? BinaryNode).map { Unmanaged.passUnretained($0) } : nil
         super.init(location)
     }
     /// Number of plain positional arguments, or -1 when there are keywords or stars.
@@ -63,29 +66,70 @@ final class CallNode: ExprNode {
     let argument1: ChildNode<ExprNode>?
     let fastCallee: ChildNode<ExprNode>
 
+    /// The only argument when it is a binary operation (`fib(n - 1)`), unretained (`arguments` owns it).
+    private let binaryArgument0: Unmanaged<BinaryNode>?
+    /// The callee's global slot when the callee is a global name, else -1.
+    private let calleeGlobalSlot: Int
+    // The user function this node last called through its global name, remembered by
+    // identity without a strong reference: the interpreter pins it (see `Interpreter.pin`)
+    // and the memory is valid while `cachedGeneration` is the interpreter's pin generation.
+    private var cachedIdentity: ObjectIdentifier?
+    private var cachedFunction: Unmanaged<FunctionObject>?
+    private var cachedGeneration = 0
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
+        // `fib(n - 1)`: the global still holds the function called last time, so call it
+        // without copying the value out of the slot (no retain/release per call). A rebinding
+        // of the name is seen: the identity check fails and the slow path runs.
+        if cachedGeneration == rt.pinGeneration, let cached = cachedFunction,
+           Self.slot(rt.globals.values + calleeGlobalSlot, holds: cachedIdentity) {
+            return try cached._withUnsafeGuaranteedRef { try callSimple($0, f, rt) }
+        }
         let c = try fastCallee.with { try $0.eval(f, rt) }
         if simpleCount >= 0, case .function(let fn) = c, fn.simpleArity == simpleCount {
-            // Evaluate the arguments straight into the callee's slots. A frame from `takeFrame`
-            // holds `.undefined` (nothing to release) in every slot, so slots are initialized.
-            do {
-                return try fn.withFrame { frame in
-                    let slots = frame.slots
-                    switch simpleCount {
-                    case 0: break
-                    case 1: (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                    case 2:
-                        (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                        (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
-                    default:
-                        for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
-                    }
-                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
-                }
-            } catch let e as LangError { throw e.located(location) }
+            if calleeGlobalSlot >= 0, rt.pin(fn) {
+                cachedIdentity = ObjectIdentifier(fn)
+                cachedFunction = Unmanaged.passUnretained(fn)
+                cachedGeneration = rt.pinGeneration
+            }
+            return try callSimple(fn, f, rt)
         }
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.call(c, positional, keywords) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
+    }
+
+    /// Whether the global slot holds the function with this identity (read in place).
+    @inline(__always)
+    private static func slot(_ slot: UnsafeMutablePointer<Value>, holds identity: ObjectIdentifier?) -> Bool {
+        if case .function(let fn) = slot.pointee { return ObjectIdentifier(fn) == identity }
+        return false
+    }
+
+    /// Calls a function whose parameters are `simpleCount` plain positionals.
+    @inline(__always)
+    private func callSimple(_ fn: FunctionObject, _ f: Frame, _ rt: Interpreter) throws -> Value {
+        // Evaluate the arguments straight into the callee's slots. A frame from `takeFrame`
+        // holds `.undefined` (nothing to release) in every slot, so slots are initialized.
+        do {
+            return try fn.withFrame { frame in
+                let slots = frame.slots
+                switch simpleCount {
+                case 0: break
+                case 1:
+                    if let binary = binaryArgument0, let v = binary._withUnsafeGuaranteedRef({ $0.peekIntResult(f, rt) }) {
+                        slots.initialize(to: v)
+                    } else {
+                        slots.initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    }
+                case 2:
+                    (slots + 0).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                    (slots + 1).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                default:
+                    for (i, a) in simpleArguments!.enumerated() { (slots + i).initialize(to: try a.eval(f, rt)) }
+                }
+                do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(callee.location, call: location) }
+            }
+        } catch let e as LangError { throw e.located(location) }
     }
 }
 
@@ -109,7 +153,11 @@ final class MethodCallNode: ExprNode {
     private var cachedShape: ObjectIdentifier?
     private var cachedShapeOwner: InstanceShape?
     private var cachedVersion = 0
-    private var cachedMethod: FunctionObject?
+    /// The method, unretained: the interpreter pins it (see `Interpreter.pin`), so it stays
+    /// valid while `cachedGeneration` is the interpreter's pin generation, also when the
+    /// class is changed during the call.
+    private var cachedMethod: Unmanaged<FunctionObject>?
+    private var cachedGeneration = 0
 
     init(_ receiver: ExprNode, _ name: String, _ arguments: [ArgumentNode], _ location: SourceLocation) {
         self.receiver = receiver
@@ -130,16 +178,17 @@ final class MethodCallNode: ExprNode {
 
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         let o = try fastReceiver.with { try $0.eval(f, rt) }
+        if let method = cachedMethod(for: o, rt) { return try callMethod(method, consume o, f, rt) }
         if case .instance(let inst) = o {
-            if inst.shapeID == cachedShape, let fn = cachedMethod, inst.cls.chainVersion == cachedVersion {
-                return try callMethod(fn, o, f, rt)
-            }
             if inst.attribute(name) == nil, let method = inst.cls.lookup(name), case .function(let fn) = method {
-                cachedShapeOwner = inst.shape
-                cachedShape = inst.shapeID
-                cachedVersion = inst.cls.chainVersion
-                cachedMethod = fn
-                return try callMethod(fn, o, f, rt)
+                if rt.pin(fn) {
+                    cachedShapeOwner = inst.shape
+                    cachedShape = inst.shapeID
+                    cachedVersion = inst.cls.chainVersion
+                    cachedMethod = Unmanaged.passUnretained(fn)
+                    cachedGeneration = rt.pinGeneration
+                }
+                return try callMethod(Unmanaged.passUnretained(fn), o, f, rt)
             }
         }
         if let builtin = rt.library.builtinMethod(of: o, name) {
@@ -154,28 +203,49 @@ final class MethodCallNode: ExprNode {
         do { return try rt.call(callee, positional, keywords) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
     }
 
+    /// The cached method when `receiver` is an instance of the cached layout and no class
+    /// on its chain changed.
     @inline(__always)
-    private func callMethod(_ fn: FunctionObject, _ receiver: __owned Value, _ f: Frame, _ rt: Interpreter) throws -> Value {
-        if simpleCount + 1 == fn.simpleArity {
+    private func cachedMethod(for receiver: Value, _ rt: Interpreter) -> Unmanaged<FunctionObject>? {
+        guard case .instance(let inst) = receiver, inst.shapeID == cachedShape, cachedGeneration == rt.pinGeneration,
+              let method = cachedMethod,
+              inst.classReference._withUnsafeGuaranteedRef({ $0.chainVersion }) == cachedVersion
+        else { return nil }
+        return method
+    }
+
+    /// Calls a method with its receiver. `method` is passed unmanaged and the receiver is
+    /// moved into the frame before any closure runs, so the hot path copies neither.
+    @inline(__always)
+    private func callMethod(_ method: Unmanaged<FunctionObject>, _ receiver: consuming Value, _ f: Frame,
+                            _ rt: Interpreter) throws -> Value {
+        if simpleCount + 1 == method._withUnsafeGuaranteedRef({ $0.simpleArity }) {
+            let frame = method._withUnsafeGuaranteedRef { $0.takeFrame() }
+            defer { method._withUnsafeGuaranteedRef { $0.recycle(frame) } }
+            frame._withUnsafeGuaranteedRef { $0.slots }.initialize(to: consume receiver)
             do {
-                return try fn.withFrame { frame in
-                    let slots = frame.slots
-                    slots.initialize(to: receiver)
-                    switch simpleCount {
-                    case 0: break
-                    case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                    case 2:
-                        (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
-                        (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
-                    default:
-                        for i in 0..<argumentReferences.count {
-                            (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
+                return try method._withUnsafeGuaranteedRef { fn in
+                    try frame._withUnsafeGuaranteedRef { frame in
+                        let slots = frame.slots
+                        switch simpleCount {
+                        case 0: break
+                        case 1: (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                        case 2:
+                            (slots + 1).initialize(to: try argument0!.with { try $0.eval(f, rt) })
+                            (slots + 2).initialize(to: try argument1!.with { try $0.eval(f, rt) })
+                        default:
+                            for i in 0..<argumentReferences.count {
+                                (slots + i + 1).initialize(to: try argumentReferences[i].with { try $0.eval(f, rt) })
+                            }
+                        }
+                        do { return try rt.run(fn, in: frame) } catch let e as LangError {
+                            throw e.calledFrom(self.receiver.location, call: location)
                         }
                     }
-                    do { return try rt.run(fn, in: frame) } catch let e as LangError { throw e.calledFrom(self.receiver.location, call: location) }
                 }
             } catch let e as LangError { throw e.located(location) }
         }
+        let fn = method.takeUnretainedValue()
         let (positional, keywords) = try evalArguments(arguments, f, rt)
         do { return try rt.callFunction(fn, [receiver] + positional, keywords) } catch let e as LangError {
             throw e.calledFrom(self.receiver.location, call: location)

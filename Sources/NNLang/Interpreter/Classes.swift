@@ -14,9 +14,13 @@ public final class ClassObject {
     /// True for `Module` and every class derived from it.
     let isModule: Bool
 
+    /// `base` without reference counting, for `chainVersion` (`base` keeps it alive).
+    private let baseReference: Unmanaged<ClassObject>?
+
     init(name: String, base: ClassObject?, isModuleRoot: Bool = false) {
         self.name = name
         self.base = base
+        self.baseReference = base.map { Unmanaged.passUnretained($0) }
         self.isModuleRoot = isModuleRoot
         self.isModule = isModuleRoot || base?.isModule == true
     }
@@ -35,10 +39,9 @@ public final class ClassObject {
     @inline(__always)
     var chainVersion: Int {
         var v = version
-        var cls = base
-        while let c = cls {
-            v &+= c.version
-            cls = c.base
+        var next = baseReference
+        while let c = next {
+            (v, next) = c._withUnsafeGuaranteedRef { (v &+ $0.version, $0.baseReference) }
         }
         return v
     }
@@ -115,8 +118,12 @@ public final class Instance {
     /// `model.train()` / `model.eval()` state of a module.
     var training = true
 
+    /// `cls` without reference counting, for inline caches (`cls` keeps it alive).
+    let classReference: Unmanaged<ClassObject>
+
     init(cls: ClassObject) {
         self.cls = cls
+        self.classReference = Unmanaged.passUnretained(cls)
         // The built-in Module class is shared between sessions (threads): its instances get
         // their own layouts, so that no layout tree is shared.
         let initial = cls.isModuleRoot ? InstanceShape(names: []) : cls.rootShape

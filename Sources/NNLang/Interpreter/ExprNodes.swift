@@ -245,6 +245,14 @@ final class BinaryNode: ExprNode {
         }
     }
 
+    /// The int result when both operands are int locals, globals or constants and the
+    /// operation needs no error (`n - 1` as a call argument, without a node call); else nil.
+    @inline(__always)
+    func peekIntResult(_ f: Frame, _ rt: Interpreter) -> Value? {
+        guard peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt) else { return nil }
+        return intFastPath(a, b)
+    }
+
     override func eval(_ f: Frame, _ rt: Interpreter) throws -> Value {
         if peekable, let a = peekLeft.peekInt(f, rt), let b = peekRight.peekInt(f, rt), let v = intFastPath(a, b) {
             return v

@@ -268,6 +268,9 @@ public final class FunctionObject {
     let closure: Frame?
     /// The class whose body defined this function, for zero-argument `super()`.
     var definingClass: ClassObject?
+    /// The interpreter's pin generation in which this function was last pinned (see
+    /// `Interpreter.pin`); 0 = never.
+    var pinGeneration = 0
 
     // Copies of the code's hot fields, read by the call path without touching `code`.
     let slotCount: Int
@@ -314,7 +317,7 @@ public final class FunctionObject {
     }
 
     @inline(__always)
-    private func takeFrame() -> Unmanaged<Frame> {
+    func takeFrame() -> Unmanaged<Frame> {
         if spareCount > 0 {
             spareCount -= 1
             let frame = spareFrames![spareCount]
@@ -335,7 +338,7 @@ public final class FunctionObject {
     /// nested scope, so nothing else can hold the frame. Its slots are cleared now, so that
     /// locals (tensors) are freed when the call ends, as in Python.
     @inline(__always)
-    private func recycle(_ frame: Unmanaged<Frame>) {
+    func recycle(_ frame: Unmanaged<Frame>) {
         guard reusesFrames, spareCount < FunctionObject.maxSpareFrames else {
             frame.release()
             return

@@ -30,6 +30,34 @@ public final class Interpreter {
     /// PyTorch), by identity; see ParameterMarks.swift.
     var parameterMarks: [ObjectIdentifier: WeakTensorReference] = [:]
 
+    // Functions called through a global name (`fib(n - 1)`): the call node remembers the
+    // function it last called by identity and calls it without reading (and reference
+    // counting) the global. The function must stay alive while it runs even if the program
+    // rebinds the name meanwhile, so the interpreter keeps every remembered function
+    // (`pinnedFunctions`) until the next cell starts; a node's memory is valid only while
+    // `pinGeneration` is the one it saw (unpinned functions may be freed and their
+    // addresses reused).
+    private(set) var pinnedFunctions: [FunctionObject] = []
+    @exclusivity(unchecked) private(set) var pinGeneration = 1
+    /// At most this many functions are pinned per cell (a loop defining a new function per
+    /// iteration then uses the ordinary call path).
+    static let maxPinnedFunctions = 4096
+
+    /// Keeps `fn` alive until the next cell; false when the pin table is full.
+    func pin(_ fn: FunctionObject) -> Bool {
+        if fn.pinGeneration == pinGeneration { return true }
+        guard pinnedFunctions.count < Interpreter.maxPinnedFunctions else { return false }
+        pinnedFunctions.append(fn)
+        fn.pinGeneration = pinGeneration
+        return true
+    }
+
+    /// Releases the pinned functions; called when no function is running (cell start).
+    func unpinFunctions() {
+        pinnedFunctions.removeAll()
+        pinGeneration &+= 1
+    }
+
     /// A frame with no slots, the "current frame" of code at cell level.
     let moduleFrame = Frame.make(count: 0, parent: nil)
 
