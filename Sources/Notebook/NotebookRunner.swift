@@ -129,7 +129,7 @@ public enum NotebookRunner {
                         }))
                 stopped = !settings.keepGoing
             }
-            renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError)
+            renderings[cell.index] = CellRendering(outputs: result.outputs, error: shownError, failed: unexpected != nil)
         }
         let spliced = RegionSplicer.splice(
             notebook, renderings: renderings, mode: settings.mode,

@@ -21,6 +21,8 @@ struct CellRendering {
     var outputs: [CellOutput]
     /// The error shown at the end of the region, located in the source notebook.
     var error: Diagnostic?
+    /// Whether `error` was unexpected (no `error=true`): the run failed in this cell.
+    var failed = false
 }
 
 /// Writes the notebook back line by line: every line outside the cells' own code and
@@ -54,7 +56,11 @@ enum RegionSplicer {
             let rendering = cell.index < renderings.count ? renderings[cell.index] : nil
             let lastLine = cell.existingRegion?.upperBound ?? cell.closingLine
             let trailingEnding = Array(source.lines[lastLine - 1].ending)
-            let showCode = mode == .inPlace || (cell.options.echo && cell.options.include)
+            // A hidden cell that failed is shown, code and all: the reader must see the
+            // error and what caused it, and rendering the handout again fails the same way
+            // (were the cell dropped, the cells after it would run the second time).
+            let failed = rendering?.failed ?? false
+            let showCode = mode == .inPlace || (cell.options.echo && cell.options.include) || failed
             // An error's location is given as a line of the rendered file, where the reader
             // sees the code; so rendering the rendered notebook again gives the same bytes.
             var renderedLineOf: [Int: Int] = [:]
@@ -108,7 +114,7 @@ enum RegionSplicer {
     private static func regionBody(
         _ rendering: CellRendering?, cell: NotebookCell, names: LocationNames, renderedLineOf: [Int: Int]
     ) -> [String]? {
-        guard let rendering, cell.options.include else { return nil }
+        guard let rendering, cell.options.include || rendering.failed else { return nil }
         let error = rendering.error.map { error in
             // Code hidden by echo=false is only in the source notebook.
             func location(_ line: Int, _ column: Int) -> String {

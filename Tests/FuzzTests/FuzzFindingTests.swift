@@ -97,4 +97,19 @@ struct FuzzFindingTests {
         #expect(once.contains("```text\n2\n```\n<!-- /nbrun:output -->"))
         #expect(try render(once, mode: .handout) == once)
     }
+
+    /// Finding 10: a hidden (`include=false`) cell that failed was dropped from the handout
+    /// with its error, so the reader never saw why the later cells had no outputs, and the
+    /// second rendering (without that cell) ran them.
+    @Test func hiddenCellThatFailsIsShown() throws {
+        let source = "```nn include=false\nx = undefined_name\n```\n\n```nn echo=false\nprint(1)\n```\n"
+        let notebook = try NotebookRunner.parse(Array(source.utf8), path: "f.md")
+        var settings = RunSettings()
+        settings.mode = .handout
+        let once = String(decoding: try NotebookRunner.run(notebook, path: "f.md", settings: settings).rendered, as: UTF8.self)
+        #expect(once.hasPrefix("```nn include=false\nx = undefined_name\n```\n\n<!-- nbrun:output -->\n```text\nerror: name 'undefined_name' is not defined"))
+        #expect(!once.contains("print(1)"))
+        let again = try NotebookRunner.parse(Array(once.utf8), path: "f.md")
+        #expect(String(decoding: try NotebookRunner.run(again, path: "f.md", settings: settings).rendered, as: UTF8.self) == once)
+    }
 }
