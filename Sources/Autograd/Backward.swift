@@ -92,10 +92,11 @@ enum Engine {
             guard let g = pending.removeValue(forKey: id) else { continue }
             if let slots = captureByNode[id] { for i in slots { captured[i] = try accumulate(captured[i], g) } }
             let grads = try node.callPullback(g)
-            for (i, input) in node.inputs.enumerated() where input.requiresGrad {
+            for (i, edge) in node.edges.enumerated() where node.inputNeedsGrad(i) {
                 guard i < grads.count, let raw = grads[i] else { continue }
+                let input = edge.tensor
                 let gi = try reduceGradient(raw, to: input)
-                if let fn = input.gradFn {
+                if let fn = edge.fn {
                     let inputId = ObjectIdentifier(fn)
                     pending[inputId] = try accumulate(pending[inputId], gi)
                 } else {
@@ -157,9 +158,9 @@ enum Engine {
             stack.append((root, 0))
             while !stack.isEmpty {
                 let (node, next) = stack[stack.count - 1]
-                if next < node.inputs.count {
+                if next < node.edges.count {
                     stack[stack.count - 1].1 = next + 1
-                    if let child = node.inputs[next].gradFn, visited.insert(ObjectIdentifier(child)).inserted {
+                    if let child = node.edges[next].fn, visited.insert(ObjectIdentifier(child)).inserted {
                         stack.append((child, 0))
                     }
                 } else {

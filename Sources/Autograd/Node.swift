@@ -65,27 +65,32 @@ public struct PullbackContext {
     }
 }
 
+/// One input of a node: the tensor, the node that had produced it when this node was
+/// recorded (an in-place operation later gives the tensor a new `gradFn`, but gradients of
+/// uses recorded before it belong to the old history, as in PyTorch), and its storage
+/// version then (checked before the pullback when the primitive saves its inputs).
+struct NodeEdge {
+    var tensor: Tensor
+    var fn: Node?
+    var version: Int
+}
+
 /// A recorded application of a primitive: the graph's node for one output tensor.
 /// It holds its inputs (never its output tensor object), so graphs have no reference cycles.
 public final class Node {
     public let primitive: Primitive
     /// The `grad_fn` name, e.g. `MulBackward0`.
     public var name: String { primitive.name }
-    private(set) var inputs: [Tensor]
+    private(set) var edges: [NodeEdge]
     private var savedOutputData: NDArray?
-    private let inputVersions: [Int]
     private let outputVersion: Int
     /// Set once backward ran without `retainGraph`.
     var released = false
 
     init(primitive: Primitive, inputs: [Tensor], output: NDArray) {
         self.primitive = primitive
-        self.inputs = inputs
-        if primitive.saves.contains(.inputs) {
-            inputVersions = inputs.map { $0.data.storage.version }
-        } else {
-            inputVersions = []
-        }
+        let checksInputs = primitive.saves.contains(.inputs)
+        edges = inputs.map { NodeEdge(tensor: $0, fn: $0.gradFn, version: checksInputs ? $0.data.storage.version : -1) }
         if primitive.saves.contains(.output) {
             savedOutputData = output
             outputVersion = output.storage.version
@@ -99,24 +104,41 @@ public final class Node {
     /// from their tensors and released one by one from a worklist.
     deinit {
         var pending: [Node] = []
-        Node.detachUniquelyOwned(&inputs, into: &pending)
+        Node.detachUniquelyOwned(&edges, into: &pending)
         while var node = pending.popLast() {
-            if isKnownUniquelyReferenced(&node) { Node.detachUniquelyOwned(&node.inputs, into: &pending) }
+            if isKnownUniquelyReferenced(&node) { Node.detachUniquelyOwned(&node.edges, into: &pending) }
         }
     }
 
-    private static func detachUniquelyOwned(_ tensors: inout [Tensor], into pending: inout [Node]) {
-        for i in tensors.indices where isKnownUniquelyReferenced(&tensors[i]) {
-            if let fn = tensors[i].gradFn {
-                tensors[i].gradFn = nil
+    /// Moves the edges' nodes (and those of tensors only this node keeps alive) to
+    /// `pending`, so they are released from the worklist rather than by recursion. (A node
+    /// may be listed twice; it is torn down when its last listing is popped.)
+    private static func detachUniquelyOwned(_ edges: inout [NodeEdge], into pending: inout [Node]) {
+        for i in edges.indices {
+            if isKnownUniquelyReferenced(&edges[i].tensor), let fn = edges[i].tensor.gradFn {
+                edges[i].tensor.gradFn = nil
+                pending.append(fn)
+            }
+            if let fn = edges[i].fn {
+                edges[i].fn = nil
                 pending.append(fn)
             }
         }
-        tensors = []
+        edges = []
+    }
+
+    /// The input tensors, in order.
+    var inputs: [Tensor] { edges.map(\.tensor) }
+
+    /// Whether input `i` takes a gradient: it was produced by a node, or is a leaf that
+    /// requires grad.
+    @inline(__always)
+    func inputNeedsGrad(_ i: Int) -> Bool {
+        edges[i].fn != nil || (edges[i].tensor.gradFn == nil && edges[i].tensor.requiresGrad)
     }
 
     /// The inputs this node feeds gradients to (those requiring grad).
-    public var next: [Tensor] { inputs.filter { $0.requiresGrad } }
+    public var next: [Tensor] { edges.indices.filter { inputNeedsGrad($0) }.map { edges[$0].tensor } }
 
     func release() {
         released = true
@@ -128,8 +150,9 @@ public final class Node {
         if released {
             throw TensorError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
         }
-        for (i, v) in inputVersions.enumerated() where inputs[i].data.storage.version != v {
-            throw modifiedError(inputs[i].data, outputOf: inputs[i].gradFn?.name, version: inputs[i].data.storage.version, expected: v)
+        for edge in edges where edge.version >= 0 && edge.tensor.data.storage.version != edge.version {
+            let data = edge.tensor.data
+            throw modifiedError(data, outputOf: edge.fn?.name, version: data.storage.version, expected: edge.version)
         }
         var output: Tensor?
         if let saved = savedOutputData {
@@ -138,7 +161,7 @@ public final class Node {
             }
             output = Tensor(data: saved, gradFn: self)
         }
-        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: inputs.map { $0.requiresGrad })
+        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: edges.indices.map { inputNeedsGrad($0) })
         return try primitive.pullback(grad, ctx)
     }
 
@@ -159,11 +182,19 @@ extension Tensor {
     /// Applies a primitive, recording a node when grad mode is on and an input requires grad.
     public static func apply(_ p: Primitive, _ inputs: [Tensor]) throws -> Tensor {
         let out = try p.forward(ForwardInputs(tensors: inputs))
+        var result: Tensor?
         if GradMode.isEnabled && out.dtype.isFloatingPoint {
             for t in inputs where t.requiresGrad {
-                return Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
+                result = Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
+                break
             }
         }
-        return Tensor(data: out, gradFn: nil)
+        let tensor = result ?? Tensor(data: out, gradFn: nil)
+        // A result sharing its only input's storage is a view of it (of its base, for a view
+        // of a view): in-place operations on it rebase the base's history.
+        if inputs.count == 1 && out.storage === inputs[0].data.storage {
+            tensor.viewBase = inputs[0].viewBase ?? inputs[0]
+        }
+        return tensor
     }
 }

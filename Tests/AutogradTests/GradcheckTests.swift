@@ -118,6 +118,13 @@ let gradCases: [GradCase] = [
         try y.add_(x[1], alpha: 2)
         return y
     },
+    c("in-place through views", [[2, 3], [3]]) { x in
+        let y = try x[0] * 1.0
+        try y.index([.int(0)]).mul_(x[1])
+        try y.index([.int(1)]).add_(x[1].sin())
+        try y.T.index([.int(2)]).mul_(3)
+        return try y.exp()
+    },
     c("composite mlp", [[4, 3], [3, 2], [2]]) { x in
         try (x[0].matmul(x[1]) + x[2]).tanh().sum(dim: 1)
     },
