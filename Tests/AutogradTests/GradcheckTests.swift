@@ -102,6 +102,12 @@ let gradCases: [GradCase] = [
     c("einsum ij,ij->", [[3, 4], [3, 4]]) { try Tensor.einsum("ij,ij->", $0) },
     c("einsum i,j->ji", [[3], [2]]) { try Tensor.einsum("i,j->ji", $0) },
     c("einsum ij->j", [[3, 4]]) { try Tensor.einsum("ij->j", $0) },
+    c("einsum ...ij,...jk->...ik", [[2, 1, 3, 4], [5, 4, 2]]) { try Tensor.einsum("...ij,...jk->...ik", $0) },
+    c("einsum ...i,...i->...", [[2, 3], [3]]) { try Tensor.einsum("...i,...i->...", $0) },
+    c("einsum ij...,j...->i...", [[2, 3, 4], [3, 4]]) { try Tensor.einsum("ij...,j...->i...", $0) },
+    c("einsum ...ij->ji", [[2, 3, 4]]) { try Tensor.einsum("...ij->ji", $0) },
+    c("einsum ij... implicit", [[2, 3, 4]]) { try Tensor.einsum("ij...", $0) },
+    c("einsum size-1 broadcast", [[2, 3], [1, 4]]) { try Tensor.einsum("ij,jk->ik", $0) },
     c("setitem", [[3, 4], [4]]) { x in
         let y = try x[0] * 1.0
         try y.setIndex([.int(1)], x[1].exp())
