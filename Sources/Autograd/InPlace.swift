@@ -5,7 +5,7 @@ import Tensor
 // version counts the write (a tensor saved for backward then reports the change). When the
 // graph is recorded, the old values are kept as a snapshot input of the new node, as
 // PyTorch rebases an in-place op's history. Nodes recorded earlier keep the node that had
-// produced their input (NodeEdge), so they still differentiate through the old history.
+// produced their inputs then (Node.inputFn), so they still differentiate through the old history.
 //
 // Through a view (`x[0].mul_(2)`), the view's base is rebased as PyTorch's CopySlices does:
 // the base's new node takes the old base (gradient zero where the view was overwritten)

@@ -65,23 +65,23 @@ public struct PullbackContext {
     }
 }
 
-/// One input of a node: the tensor, the node that had produced it when this node was
-/// recorded (an in-place operation later gives the tensor a new `gradFn`, but gradients of
-/// uses recorded before it belong to the old history, as in PyTorch), and its storage
-/// version then (checked before the pullback when the primitive saves its inputs).
-struct NodeEdge {
-    var tensor: Tensor
-    var fn: Node?
-    var version: Int
-}
-
 /// A recorded application of a primitive: the graph's node for one output tensor.
 /// It holds its inputs (never its output tensor object), so graphs have no reference cycles.
+///
+/// For each input it also keeps the node that had produced it when this node was recorded
+/// (an in-place operation later gives the tensor a new `gradFn`, but gradients of uses
+/// recorded before belong to the old history, as in PyTorch) and, when the primitive saves
+/// its inputs, the input's storage version then (checked before the pullback). The first
+/// two inputs' are stored inline, so recording a node allocates nothing besides itself.
 public final class Node {
     public let primitive: Primitive
     /// The `grad_fn` name, e.g. `MulBackward0`.
     public var name: String { primitive.name }
-    private(set) var edges: [NodeEdge]
+    private(set) var inputs: [Tensor]
+    private var fn0: Node?, fn1: Node?
+    private var moreFns: [Node?] = []
+    private var version0 = -1, version1 = -1
+    private var moreVersions: [Int] = []
     private var savedOutputData: NDArray?
     private let outputVersion: Int
     /// Set once backward ran without `retainGraph`.
@@ -89,8 +89,21 @@ public final class Node {
 
     init(primitive: Primitive, inputs: [Tensor], output: NDArray) {
         self.primitive = primitive
+        self.inputs = inputs
         let checksInputs = primitive.saves.contains(.inputs)
-        edges = inputs.map { NodeEdge(tensor: $0, fn: $0.gradFn, version: checksInputs ? $0.data.storage.version : -1) }
+        let count = inputs.count
+        if count > 0 {
+            fn0 = inputs[0].gradFn
+            if checksInputs { version0 = inputs[0].data.storage.version }
+        }
+        if count > 1 {
+            fn1 = inputs[1].gradFn
+            if checksInputs { version1 = inputs[1].data.storage.version }
+        }
+        if count > 2 {
+            moreFns = inputs[2...].map { $0.gradFn }
+            if checksInputs { moreVersions = inputs[2...].map { $0.data.storage.version } }
+        }
         if primitive.saves.contains(.output) {
             savedOutputData = output
             outputVersion = output.storage.version
@@ -99,46 +112,52 @@ public final class Node {
         }
     }
 
+    /// The node that produced input `i` when this node was recorded (nil for a leaf).
+    @inline(__always)
+    func inputFn(_ i: Int) -> Node? { i == 0 ? fn0 : i == 1 ? fn1 : moreFns[i - 2] }
+
+    /// Input `i`'s storage version when recorded, −1 when not checked.
+    private func inputVersion(_ i: Int) -> Int {
+        i == 0 ? version0 : i == 1 ? version1 : (moreVersions.isEmpty ? -1 : moreVersions[i - 2])
+    }
+
     /// Tears long chains down iteratively: Swift would release a 100,000-node chain by
     /// recursion and overflow the stack. Nodes only this one keeps alive are detached
     /// from their tensors and released one by one from a worklist.
     deinit {
         var pending: [Node] = []
-        Node.detachUniquelyOwned(&edges, into: &pending)
+        detachInputs(into: &pending)
         while var node = pending.popLast() {
-            if isKnownUniquelyReferenced(&node) { Node.detachUniquelyOwned(&node.edges, into: &pending) }
+            if isKnownUniquelyReferenced(&node) { node.detachInputs(into: &pending) }
         }
     }
 
-    /// Moves the edges' nodes (and those of tensors only this node keeps alive) to
+    /// Moves the input nodes (and those of tensors only this node keeps alive) to
     /// `pending`, so they are released from the worklist rather than by recursion. (A node
     /// may be listed twice; it is torn down when its last listing is popped.)
-    private static func detachUniquelyOwned(_ edges: inout [NodeEdge], into pending: inout [Node]) {
-        for i in edges.indices {
-            if isKnownUniquelyReferenced(&edges[i].tensor), let fn = edges[i].tensor.gradFn {
-                edges[i].tensor.gradFn = nil
-                pending.append(fn)
-            }
-            if let fn = edges[i].fn {
-                edges[i].fn = nil
+    private func detachInputs(into pending: inout [Node]) {
+        for i in inputs.indices where isKnownUniquelyReferenced(&inputs[i]) {
+            if let fn = inputs[i].gradFn {
+                inputs[i].gradFn = nil
                 pending.append(fn)
             }
         }
-        edges = []
+        inputs = []
+        if let fn = fn0 { pending.append(fn); fn0 = nil }
+        if let fn = fn1 { pending.append(fn); fn1 = nil }
+        for fn in moreFns { if let fn { pending.append(fn) } }
+        moreFns = []
     }
-
-    /// The input tensors, in order.
-    var inputs: [Tensor] { edges.map(\.tensor) }
 
     /// Whether input `i` takes a gradient: it was produced by a node, or is a leaf that
     /// requires grad.
     @inline(__always)
     func inputNeedsGrad(_ i: Int) -> Bool {
-        edges[i].fn != nil || (edges[i].tensor.gradFn == nil && edges[i].tensor.requiresGrad)
+        inputFn(i) != nil || (inputs[i].gradFn == nil && inputs[i].requiresGrad)
     }
 
     /// The inputs this node feeds gradients to (those requiring grad).
-    public var next: [Tensor] { edges.indices.filter { inputNeedsGrad($0) }.map { edges[$0].tensor } }
+    public var next: [Tensor] { inputs.indices.filter { inputNeedsGrad($0) }.map { inputs[$0] } }
 
     func release() {
         released = true
@@ -150,9 +169,12 @@ public final class Node {
         if released {
             throw TensorError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
         }
-        for edge in edges where edge.version >= 0 && edge.tensor.data.storage.version != edge.version {
-            let data = edge.tensor.data
-            throw modifiedError(data, outputOf: edge.fn?.name, version: data.storage.version, expected: edge.version)
+        for i in inputs.indices {
+            let expected = inputVersion(i)
+            if expected >= 0 && inputs[i].data.storage.version != expected {
+                let data = inputs[i].data
+                throw modifiedError(data, outputOf: inputFn(i)?.name, version: data.storage.version, expected: expected)
+            }
         }
         var output: Tensor?
         if let saved = savedOutputData {
@@ -161,7 +183,7 @@ public final class Node {
             }
             output = Tensor(data: saved, gradFn: self)
         }
-        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: edges.indices.map { inputNeedsGrad($0) })
+        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: inputs.indices.map { inputNeedsGrad($0) })
         return try primitive.pullback(grad, ctx)
     }
 
