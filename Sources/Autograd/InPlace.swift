@@ -10,6 +10,9 @@ import Tensor
 // Through a view (`x[0].mul_(2)`), the view's base is rebased as PyTorch's CopySlices does:
 // the base's new node takes the old base (gradient zero where the view was overwritten)
 // and the view's new values, and the view's history becomes "these positions of the base".
+// (Other views of the same base made before the write keep their recorded history; PyTorch
+// regenerates theirs from the rebased base. The two differ only for views that overlap the
+// written positions and are used after the write.)
 extension Tensor {
     /// Applies `compute(old)` in place. `others` are the other operands (to know whether
     /// the result is recorded).
