@@ -92,10 +92,10 @@ enum Engine {
             guard let g = pending.removeValue(forKey: id) else { continue }
             if let slots = captureByNode[id] { for i in slots { captured[i] = try accumulate(captured[i], g) } }
             let grads = try node.callPullback(g)
-            for (i, input) in node.inputs.enumerated() where input.requiresGrad {
+            for (i, input) in node.inputs.enumerated() where node.inputNeedsGrad(i) {
                 guard i < grads.count, let raw = grads[i] else { continue }
                 let gi = try reduceGradient(raw, to: input)
-                if let fn = input.gradFn {
+                if let fn = node.inputFn(i) {
                     let inputId = ObjectIdentifier(fn)
                     pending[inputId] = try accumulate(pending[inputId], gi)
                 } else {
@@ -159,7 +159,7 @@ enum Engine {
                 let (node, next) = stack[stack.count - 1]
                 if next < node.inputs.count {
                     stack[stack.count - 1].1 = next + 1
-                    if let child = node.inputs[next].gradFn, visited.insert(ObjectIdentifier(child)).inserted {
+                    if let child = node.inputFn(next), visited.insert(ObjectIdentifier(child)).inserted {
                         stack.append((child, 0))
                     }
                 } else {

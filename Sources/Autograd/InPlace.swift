@@ -4,12 +4,25 @@ import Tensor
 // out of place and written into this tensor's storage, so views see them and the storage
 // version counts the write (a tensor saved for backward then reports the change). When the
 // graph is recorded, the old values are kept as a snapshot input of the new node, as
-// PyTorch rebases an in-place op's history.
+// PyTorch rebases an in-place op's history. Nodes recorded earlier keep the node that had
+// produced their inputs then (Node.inputFn), so they still differentiate through the old history.
+//
+// Through a view (`x[0].mul_(2)`), the view's base is rebased as PyTorch's CopySlices does:
+// the base's new node takes the old base (gradient zero where the view was overwritten)
+// and the view's new values, and the view's history becomes "these positions of the base".
+// (Other views of the same base made before the write keep their recorded history; PyTorch
+// regenerates theirs from the rebased base. The two differ only for views that overlap the
+// written positions and are used after the write.)
 extension Tensor {
     /// Applies `compute(old)` in place. `others` are the other operands (to know whether
     /// the result is recorded).
     func updateInPlace(_ others: [Tensor], _ compute: (Tensor) throws -> Tensor) throws {
         try checkInPlaceAllowed()
+        if let base = viewBase, GradMode.isEnabled,
+           base.requiresGrad || requiresGrad || others.contains(where: { $0.requiresGrad }) {
+            try updateViewInPlace(base: base, compute)
+            return
+        }
         let recording = GradMode.isEnabled && (requiresGrad || others.contains { $0.requiresGrad })
         let old = recording ? Tensor(data: try data.clone(), gradFn: gradFn) : Tensor(data: data, gradFn: nil)
         let result = try compute(old)
@@ -44,9 +57,53 @@ extension Tensor {
     }
     public func zero_() throws { try fill_(0) }
     public func fill_(_ value: Double) throws {
+        if GradMode.isEnabled && (requiresGrad || viewBase?.requiresGrad == true) {
+            // Recorded like `mul_(0).add_(value)`: the old values get a zero gradient.
+            try updateInPlace([]) { old in try old * 0.0 + value }
+            return
+        }
         try checkInPlaceAllowed()
         try data.fillInPlace(value)
-        if GradMode.isEnabled && gradFn != nil { gradFn = nil }
+    }
+
+    /// This view's elements as positions in its base's contiguous (row-major) layout.
+    func positionsInBase(_ base: Tensor) -> [Int] {
+        let mine = data.elementOffsets()
+        if base.data.isContiguous {
+            let start = base.data.offset
+            return mine.map { $0 - start }
+        }
+        var position: [Int: Int] = [:]
+        for (i, o) in base.data.elementOffsets().enumerated() where position[o] == nil { position[o] = i }
+        return mine.map { position[$0] ?? 0 }
+    }
+
+    /// `updateInPlace` through a view: rebases the base (CopySlices) and this view.
+    private func updateViewInPlace(base: Tensor, _ compute: (Tensor) throws -> Tensor) throws {
+        if base.isLeaf && base.requiresGrad {
+            throw TensorError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        let positions = positionsInBase(base)
+        let oldBase = Tensor(data: try base.data.clone(), gradFn: base.gradFn)
+        let old = try Tensor.apply(.gatherAt(positions, shape: shape, name: "AsStridedBackward0"), [oldBase])
+        let result = try compute(old)
+        if result.dtype.category > dtype.category {
+            throw TensorError("result type \(result.dtype.torchTypeName) can't be cast to the desired output type \(dtype.torchTypeName)")
+        }
+        if try broadcastShapes(result.shape, shape) != shape {
+            throw TensorError("output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(try broadcastShapes(result.shape, shape)))")
+        }
+        try data.assign(from: result.data)
+        if !result.requiresGrad && !oldBase.requiresGrad {
+            base.gradFn = nil
+            gradFn = nil
+            return
+        }
+        let written = try result.to(dtype).expand(shape)
+        base.gradFn = Node(primitive: .copySlices(positions, indexedShape: shape),
+                           inputs: [oldBase, written], output: base.data)
+        gradFn = Node(primitive: .gatherAt(positions, shape: shape, name: "AsStridedBackward0"),
+                      inputs: [Tensor(data: base.data, gradFn: base.gradFn)], output: data)
     }
 }
 

@@ -12,6 +12,10 @@ extension Tensor {
     /// the old contents get a zero gradient where overwritten, `value` gets the gradient there.
     public func setIndex(_ items: [IndexItem], _ value: Tensor) throws {
         try checkInPlaceAllowed()
+        if let base = viewBase, GradMode.isEnabled, base.requiresGrad || requiresGrad || value.requiresGrad {
+            try setIndexThroughView(base: base, items, value)
+            return
+        }
         let recording = GradMode.isEnabled && (requiresGrad || value.requiresGrad)
         let before = recording ? Tensor(data: try data.clone(), gradFn: gradFn) : self
         try data.indexAssign(items, value.data)
@@ -23,6 +27,28 @@ extension Tensor {
                             inputs: [before, try value.to(dtype)], output: data)
             gradFn = node
         }
+    }
+
+    /// `view[items] = value` where this tensor is a view of `base`: the base is rebased
+    /// (CopySlices over the written positions of the base), then this view.
+    private func setIndexThroughView(base: Tensor, _ items: [IndexItem], _ value: Tensor) throws {
+        if base.isLeaf && base.requiresGrad {
+            throw TensorError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        let positions = positionsInBase(base)
+        let selection = try NDArray.layout(shape, dtype: dtype).resolveIndex(items)
+        let written = (selection.offsets ?? selection.view!.elementOffsets()).map { positions[$0] }
+        let oldBase = Tensor(data: try base.data.clone(), gradFn: base.gradFn)
+        try data.indexAssign(items, value.data)
+        if !value.requiresGrad && !oldBase.requiresGrad {
+            base.gradFn = nil
+            gradFn = nil
+            return
+        }
+        base.gradFn = Node(primitive: .copySlices(written, indexedShape: selection.shape),
+                           inputs: [oldBase, try value.to(dtype)], output: base.data)
+        gradFn = Node(primitive: .gatherAt(positions, shape: shape, name: "AsStridedBackward0"),
+                      inputs: [Tensor(data: base.data, gradFn: base.gradFn)], output: data)
     }
 
     /// `torch.gather(self, dim, index)`.

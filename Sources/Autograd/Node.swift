@@ -67,13 +67,22 @@ public struct PullbackContext {
 
 /// A recorded application of a primitive: the graph's node for one output tensor.
 /// It holds its inputs (never its output tensor object), so graphs have no reference cycles.
+///
+/// For each input it also keeps the node that had produced it when this node was recorded
+/// (an in-place operation later gives the tensor a new `gradFn`, but gradients of uses
+/// recorded before belong to the old history, as in PyTorch) and, when the primitive saves
+/// its inputs, the input's storage version then (checked before the pullback). The first
+/// two inputs' are stored inline, so recording a node allocates nothing besides itself.
 public final class Node {
     public let primitive: Primitive
     /// The `grad_fn` name, e.g. `MulBackward0`.
     public var name: String { primitive.name }
     private(set) var inputs: [Tensor]
+    private var fn0: Node?, fn1: Node?
+    private var moreFns: [Node?] = []
+    private var version0 = -1, version1 = -1
+    private var moreVersions: [Int] = []
     private var savedOutputData: NDArray?
-    private let inputVersions: [Int]
     private let outputVersion: Int
     /// Set once backward ran without `retainGraph`.
     var released = false
@@ -81,10 +90,19 @@ public final class Node {
     init(primitive: Primitive, inputs: [Tensor], output: NDArray) {
         self.primitive = primitive
         self.inputs = inputs
-        if primitive.saves.contains(.inputs) {
-            inputVersions = inputs.map { $0.data.storage.version }
-        } else {
-            inputVersions = []
+        let checksInputs = primitive.saves.contains(.inputs)
+        let count = inputs.count
+        if count > 0 {
+            fn0 = inputs[0].gradFn
+            if checksInputs { version0 = inputs[0].data.storage.version }
+        }
+        if count > 1 {
+            fn1 = inputs[1].gradFn
+            if checksInputs { version1 = inputs[1].data.storage.version }
+        }
+        if count > 2 {
+            moreFns = inputs[2...].map { $0.gradFn }
+            if checksInputs { moreVersions = inputs[2...].map { $0.data.storage.version } }
         }
         if primitive.saves.contains(.output) {
             savedOutputData = output
@@ -94,29 +112,52 @@ public final class Node {
         }
     }
 
+    /// The node that produced input `i` when this node was recorded (nil for a leaf).
+    @inline(__always)
+    func inputFn(_ i: Int) -> Node? { i == 0 ? fn0 : i == 1 ? fn1 : moreFns[i - 2] }
+
+    /// Input `i`'s storage version when recorded, −1 when not checked.
+    private func inputVersion(_ i: Int) -> Int {
+        i == 0 ? version0 : i == 1 ? version1 : (moreVersions.isEmpty ? -1 : moreVersions[i - 2])
+    }
+
     /// Tears long chains down iteratively: Swift would release a 100,000-node chain by
     /// recursion and overflow the stack. Nodes only this one keeps alive are detached
     /// from their tensors and released one by one from a worklist.
     deinit {
         var pending: [Node] = []
-        Node.detachUniquelyOwned(&inputs, into: &pending)
+        detachInputs(into: &pending)
         while var node = pending.popLast() {
-            if isKnownUniquelyReferenced(&node) { Node.detachUniquelyOwned(&node.inputs, into: &pending) }
+            if isKnownUniquelyReferenced(&node) { node.detachInputs(into: &pending) }
         }
     }
 
-    private static func detachUniquelyOwned(_ tensors: inout [Tensor], into pending: inout [Node]) {
-        for i in tensors.indices where isKnownUniquelyReferenced(&tensors[i]) {
-            if let fn = tensors[i].gradFn {
-                tensors[i].gradFn = nil
+    /// Moves the input nodes (and those of tensors only this node keeps alive) to
+    /// `pending`, so they are released from the worklist rather than by recursion. (A node
+    /// may be listed twice; it is torn down when its last listing is popped.)
+    private func detachInputs(into pending: inout [Node]) {
+        for i in inputs.indices where isKnownUniquelyReferenced(&inputs[i]) {
+            if let fn = inputs[i].gradFn {
+                inputs[i].gradFn = nil
                 pending.append(fn)
             }
         }
-        tensors = []
+        inputs = []
+        if let fn = fn0 { pending.append(fn); fn0 = nil }
+        if let fn = fn1 { pending.append(fn); fn1 = nil }
+        for fn in moreFns { if let fn { pending.append(fn) } }
+        moreFns = []
+    }
+
+    /// Whether input `i` takes a gradient: it was produced by a node, or is a leaf that
+    /// requires grad.
+    @inline(__always)
+    func inputNeedsGrad(_ i: Int) -> Bool {
+        inputFn(i) != nil || (inputs[i].gradFn == nil && inputs[i].requiresGrad)
     }
 
     /// The inputs this node feeds gradients to (those requiring grad).
-    public var next: [Tensor] { inputs.filter { $0.requiresGrad } }
+    public var next: [Tensor] { inputs.indices.filter { inputNeedsGrad($0) }.map { inputs[$0] } }
 
     func release() {
         released = true
@@ -128,8 +169,12 @@ public final class Node {
         if released {
             throw TensorError("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
         }
-        for (i, v) in inputVersions.enumerated() where inputs[i].data.storage.version != v {
-            throw modifiedError(inputs[i].data, outputOf: inputs[i].gradFn?.name, version: inputs[i].data.storage.version, expected: v)
+        for i in inputs.indices {
+            let expected = inputVersion(i)
+            if expected >= 0 && inputs[i].data.storage.version != expected {
+                let data = inputs[i].data
+                throw modifiedError(data, outputOf: inputFn(i)?.name, version: data.storage.version, expected: expected)
+            }
         }
         var output: Tensor?
         if let saved = savedOutputData {
@@ -138,7 +183,7 @@ public final class Node {
             }
             output = Tensor(data: saved, gradFn: self)
         }
-        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: inputs.map { $0.requiresGrad })
+        let ctx = PullbackContext(inputs: inputs, savedOutput: output, needsGrad: inputs.indices.map { inputNeedsGrad($0) })
         return try primitive.pullback(grad, ctx)
     }
 
@@ -159,11 +204,19 @@ extension Tensor {
     /// Applies a primitive, recording a node when grad mode is on and an input requires grad.
     public static func apply(_ p: Primitive, _ inputs: [Tensor]) throws -> Tensor {
         let out = try p.forward(ForwardInputs(tensors: inputs))
+        var result: Tensor?
         if GradMode.isEnabled && out.dtype.isFloatingPoint {
             for t in inputs where t.requiresGrad {
-                return Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
+                result = Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
+                break
             }
         }
-        return Tensor(data: out, gradFn: nil)
+        let tensor = result ?? Tensor(data: out, gradFn: nil)
+        // A result sharing its only input's storage is a view of it (of its base, for a view
+        // of a view): in-place operations on it rebase the base's history.
+        if inputs.count == 1 && out.storage === inputs[0].data.storage {
+            tensor.viewBase = inputs[0].viewBase ?? inputs[0]
+        }
+        return tensor
     }
 }

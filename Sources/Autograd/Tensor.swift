@@ -18,6 +18,9 @@ public final class Tensor {
     /// The node that produced this tensor, nil for leaves.
     public internal(set) var gradFn: Node?
     private var leafRequiresGrad: Bool
+    /// For a view (a result sharing its input's storage), the tensor it views: in-place
+    /// writes through the view rebase this base's history (PyTorch's CopySlices).
+    var viewBase: Tensor?
 
     /// A leaf tensor. Only floating-point tensors can require gradients.
     public init(_ data: NDArray, requiresGrad: Bool = false) throws {

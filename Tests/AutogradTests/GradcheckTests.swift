@@ -102,6 +102,12 @@ let gradCases: [GradCase] = [
     c("einsum ij,ij->", [[3, 4], [3, 4]]) { try Tensor.einsum("ij,ij->", $0) },
     c("einsum i,j->ji", [[3], [2]]) { try Tensor.einsum("i,j->ji", $0) },
     c("einsum ij->j", [[3, 4]]) { try Tensor.einsum("ij->j", $0) },
+    c("einsum ...ij,...jk->...ik", [[2, 1, 3, 4], [5, 4, 2]]) { try Tensor.einsum("...ij,...jk->...ik", $0) },
+    c("einsum ...i,...i->...", [[2, 3], [3]]) { try Tensor.einsum("...i,...i->...", $0) },
+    c("einsum ij...,j...->i...", [[2, 3, 4], [3, 4]]) { try Tensor.einsum("ij...,j...->i...", $0) },
+    c("einsum ...ij->ji", [[2, 3, 4]]) { try Tensor.einsum("...ij->ji", $0) },
+    c("einsum ij... implicit", [[2, 3, 4]]) { try Tensor.einsum("ij...", $0) },
+    c("einsum size-1 broadcast", [[2, 3], [1, 4]]) { try Tensor.einsum("ij,jk->ik", $0) },
     c("setitem", [[3, 4], [4]]) { x in
         let y = try x[0] * 1.0
         try y.setIndex([.int(1)], x[1].exp())
@@ -117,6 +123,13 @@ let gradCases: [GradCase] = [
         try y.mul_(x[1])
         try y.add_(x[1], alpha: 2)
         return y
+    },
+    c("in-place through views", [[2, 3], [3]]) { x in
+        let y = try x[0] * 1.0
+        try y.index([.int(0)]).mul_(x[1])
+        try y.index([.int(1)]).add_(x[1].sin())
+        try y.T.index([.int(2)]).mul_(3)
+        return try y.exp()
     },
     c("composite mlp", [[4, 3], [3, 2], [2]]) { x in
         try (x[0].matmul(x[1]) + x[2]).tanh().sum(dim: 1)

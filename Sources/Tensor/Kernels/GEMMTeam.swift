@@ -4,12 +4,16 @@ import Foundation
 // row blocks of A on demand. The work is one list in a fixed order — for each round
 // (column block jc, depth block pc): pack B (a few items), then compute each row block —
 // and each thread claims the next item in that order. Dependencies only ever point to
-// earlier items (a row block waits for its round's B panel and for the previous round's
-// row blocks; packing into one of the two B buffers waits for the round that used it
-// before), and an earlier item has already been claimed by a running thread. So no thread
-// waits on work that nobody is doing: no deadlock even when `concurrentPerform` runs the
-// threads one after another (e.g. nested inside other parallel work), and no core idles
-// at a barrier while another process slows the other one.
+// earlier items (a row block waits for its round's B panel and for the same row block of
+// the previous round; packing into one of the two B buffers waits for the round that used
+// it before), and an earlier item has already been claimed by a running thread. So no
+// thread waits on work that nobody is doing: no deadlock even when `concurrentPerform`
+// runs the threads one after another (e.g. nested inside other parallel work), and no core
+// idles at a barrier while another process slows the other one.
+//
+// Row blocks shrink towards the end of a round (guided scheduling), so the two threads
+// finish within a small block of each other; B packing is split so both threads pack.
+// Waits are short (a few microseconds), so a waiting thread polls before it sleeps.
 //
 // Who computes a tile never changes how it is computed, so the bits are those of
 // `gemmBlocked` on one thread.
@@ -32,6 +36,9 @@ private final class GEMMSchedule: @unchecked Sendable {
     private var nextItem = 0
     private var packed: [Int]
     private var computed: [Int]
+    /// Rounds completed by each row block.
+    private var rowRounds: [Int]
+    private var sleepers = 0
 
     init(items: [GEMMWorkItem], packItemsPerRound: [Int], rowBlocks: Int) {
         self.items = items
@@ -39,6 +46,7 @@ private final class GEMMSchedule: @unchecked Sendable {
         self.rowBlocks = rowBlocks
         packed = Array(repeating: 0, count: packItemsPerRound.count)
         computed = Array(repeating: 0, count: packItemsPerRound.count)
+        rowRounds = Array(repeating: 0, count: rowBlocks)
     }
 
     func claim() -> GEMMWorkItem? {
@@ -49,25 +57,61 @@ private final class GEMMSchedule: @unchecked Sendable {
         return items[nextItem - 1]
     }
 
-    /// Sleeps until round `round`'s B panel is packed (if `needPacked`) and all row blocks
-    /// of round `computedRound` are done (if it is ≥ 0).
-    func wait(packedRound: Int?, computedRound: Int) {
+    /// Whether `item`'s inputs are ready (called with the lock held).
+    private func ready(_ item: GEMMWorkItem) -> Bool {
+        if item.isPacking {
+            // The buffer was last read in round − 2.
+            return item.round < 2 || computed[item.round - 2] == rowBlocks
+        }
+        // The B panel is packed, and C's rows got the previous depth blocks first.
+        return packed[item.round] == packItemsPerRound[item.round] && rowRounds[item.first] == item.round
+    }
+
+    /// Returns once `item` may run: polls for a while (waits are usually a few
+    /// microseconds, shorter than a sleep and wake-up), then sleeps.
+    func wait(for item: GEMMWorkItem) {
+        var polls = 0
         condition.lock()
-        while true {
-            let packReady = packedRound.map { packed[$0] == packItemsPerRound[$0] } ?? true
-            let computeReady = computedRound < 0 || computed[computedRound] == rowBlocks
-            if packReady && computeReady { break }
-            condition.wait()
+        while !ready(item) {
+            if polls < 4000 {
+                polls += 1
+                condition.unlock()
+                condition.lock()
+            } else {
+                sleepers += 1
+                condition.wait()
+                sleepers -= 1
+            }
         }
         condition.unlock()
     }
 
     func finished(_ item: GEMMWorkItem) {
         condition.lock()
-        if item.isPacking { packed[item.round] += 1 } else { computed[item.round] += 1 }
-        condition.broadcast()
+        if item.isPacking {
+            packed[item.round] += 1
+        } else {
+            computed[item.round] += 1
+            rowRounds[item.first] += 1
+        }
+        if sleepers > 0 { condition.broadcast() }
         condition.unlock()
     }
+}
+
+/// Row blocks (first row, row count) for the team: multiples of `mr`, at most `cap` rows,
+/// each about 1/(2·parts) of the rows still unassigned, so blocks shrink towards the end.
+func gemmGuidedRowBlocks(rows m: Int, parts: Int, mr: Int, cap: Int) -> [(start: Int, rows: Int)] {
+    var blocks: [(start: Int, rows: Int)] = []
+    var start = 0
+    while start < m {
+        let remaining = m - start
+        let share = (remaining + 2 * parts - 1) / (2 * parts)
+        let rows = min(remaining, max(mr, min(cap, (share + mr - 1) / mr * mr)))
+        blocks.append((start, rows))
+        start += rows
+    }
+    return blocks
 }
 
 /// C[0..<m, 0..<n] (+)= op(A)·op(B) on up to `parts` threads sharing packed B panels.
@@ -76,14 +120,12 @@ func gemmBlockedTeam<T: GEMMScalar>(
     c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
 ) {
     let mr = T.microRows, nr = T.microColumns
-    // Row blocks small enough that every thread gets about three: the block height does
-    // not change any element's arithmetic, only who computes it.
-    let fair = (m + 3 * parts - 1) / (3 * parts)
-    let mc = max(mr, min(T.rowBlock, (fair + mr - 1) / mr * mr))
-    let rowBlocks = (m + mc - 1) / mc
+    // The block heights do not change any element's arithmetic, only who computes it.
+    let blocks = gemmGuidedRowBlocks(rows: m, parts: parts, mr: mr, cap: T.rowBlock)
+    let mcMax = blocks.map(\.rows).max() ?? mr
+    let rowBlocks = blocks.count
     let kcMax = min(T.depthBlock, k)
     let ncMax = min(T.columnBlock, (n + nr - 1) / nr * nr)
-    let sliversPerPackItem = 8
 
     // Rounds in order: (jc, pc) with pc innermost, as in `gemmBlocked`.
     var rounds: [(jc: Int, nc: Int, pc: Int, kc: Int)] = []
@@ -98,6 +140,8 @@ func gemmBlockedTeam<T: GEMMScalar>(
             let round = rounds.count
             rounds.append((jc, nc, pc, kc))
             let slivers = (nc + nr - 1) / nr
+            // Enough packing items for every thread to take a share.
+            let sliversPerPackItem = max(1, min(8, (slivers + 2 * parts - 1) / (2 * parts)))
             var first = 0
             var packItems = 0
             while first < slivers {
@@ -124,24 +168,20 @@ func gemmBlockedTeam<T: GEMMScalar>(
     parallelFor(count: parts) { _ in
         let bBuffers = UnsafeMutablePointer<T>(bitPattern: bAddress)!
         let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        let buffers = GEMMPackBuffers<T>(rows: mc, depth: kcMax, columns: 0)
+        let buffers = GEMMPackBuffers<T>(rows: mcMax, depth: kcMax, columns: 0)
         defer { buffers.deallocate() }
         while let item = schedule.claim() {
             let (jc, nc, pc, kc) = rounds[item.round]
             let packedB = bBuffers + (item.round % 2) * panelCount
+            schedule.wait(for: item)
             if item.isPacking {
-                // The buffer was last read in round − 2.
-                schedule.wait(packedRound: nil, computedRound: item.round - 2)
                 for sliver in item.first..<item.end {
                     let start = sliver * nr
                     packB(b.offset(row: pc, col: jc + start), depth: kc, columns: min(nr, nc - start),
                           into: packedB + start * kc)
                 }
             } else {
-                // C's rows get their depth blocks in order: the previous round first.
-                schedule.wait(packedRound: item.round, computedRound: item.round - 1)
-                let ic = item.first * mc
-                let rows = min(mc, m - ic)
+                let (ic, rows) = blocks[item.first]
                 packA(a.offset(row: ic, col: pc), rows: rows, depth: kc, into: buffers.packedA)
                 gemmMacroKernel(rows: rows, columns: nc, depth: kc, packedA: buffers.packedA,
                                 packedB: packedB, c: c + (ic * ldc + jc), ldc: ldc,
