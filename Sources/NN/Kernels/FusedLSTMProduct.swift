@@ -3,9 +3,9 @@ import Tensor
 // The LSTM's per-step products (h_{t−1}·W_hhᵀ forward, dGates·W_hh backward) multiply a few
 // batch rows by the same weight matrix T times. The engine's GEMM packs B again on every call
 // (half the time of a 8×256×64 product); here float32 packs W once per pass into panels of 32
-// columns ([panel][k][32], zero-padded) and runs a 4-row × 32-column FMA tile straight over
-// them. Every element is Σ_p a[i,p]·b[p,j] by fused multiply-adds in increasing p from zero,
-// then added to C — the same whichever tile (4-row or 1-row) or thread computes its row.
+// columns ([panel][k][32], zero-padded) and runs 8-, 4- or 1-row × 32-column FMA tiles straight
+// over them. Every element is Σ_p a[i,p]·b[p,j] by fused multiply-adds in increasing p from zero,
+// then added to C — the same whichever tile or thread computes its row.
 // float64 (the parity tests' dtype) keeps the engine's GEMM on a row-major copy.
 
 /// A k × n right-hand operand laid out once for many products.
@@ -68,6 +68,10 @@ extension Float {
             let bp = UnsafePointer(b.storage + panel * k * panelWidth)
             let j0 = panel * panelWidth, cols = Swift.min(panelWidth, n - j0)
             var i = 0
+            while i + 8 <= m {
+                panelTile8(k: k, a: a + i * lda, lda: lda, b: bp, c: c + i * ldc + j0, ldc: ldc, cols: cols, accumulate: accumulate)
+                i += 8
+            }
             while i + 4 <= m {
                 panelTile4(k: k, a: a + i * lda, lda: lda, b: bp, c: c + i * ldc + j0, ldc: ldc, cols: cols, accumulate: accumulate)
                 i += 4
@@ -120,6 +124,29 @@ private func panelTile4(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePoin
     storeRow(c10, c11, c + ldc, cols: cols, accumulate: accumulate)
     storeRow(c20, c21, c + 2 * ldc, cols: cols, accumulate: accumulate)
     storeRow(c30, c31, c + 3 * ldc, cols: cols, accumulate: accumulate)
+}
+
+private func panelTile8(k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                        cols: Int, accumulate: Bool) {
+    var c00 = V16(), c01 = V16(), c10 = V16(), c11 = V16(), c20 = V16(), c21 = V16(), c30 = V16(), c31 = V16()
+    var c40 = V16(), c41 = V16(), c50 = V16(), c51 = V16(), c60 = V16(), c61 = V16(), c70 = V16(), c71 = V16()
+    var bp = b
+    for p in 0..<k {
+        let b0 = loadPanel(bp), b1 = loadPanel(bp + 16)
+        var x = V16(repeating: a[p]); c00.addProduct(x, b0); c01.addProduct(x, b1)
+        x = V16(repeating: a[lda + p]); c10.addProduct(x, b0); c11.addProduct(x, b1)
+        x = V16(repeating: a[2 * lda + p]); c20.addProduct(x, b0); c21.addProduct(x, b1)
+        x = V16(repeating: a[3 * lda + p]); c30.addProduct(x, b0); c31.addProduct(x, b1)
+        x = V16(repeating: a[4 * lda + p]); c40.addProduct(x, b0); c41.addProduct(x, b1)
+        x = V16(repeating: a[5 * lda + p]); c50.addProduct(x, b0); c51.addProduct(x, b1)
+        x = V16(repeating: a[6 * lda + p]); c60.addProduct(x, b0); c61.addProduct(x, b1)
+        x = V16(repeating: a[7 * lda + p]); c70.addProduct(x, b0); c71.addProduct(x, b1)
+        bp += panelWidth
+    }
+    storeRow(c00, c01, c, cols: cols, accumulate: accumulate); storeRow(c10, c11, c + ldc, cols: cols, accumulate: accumulate)
+    storeRow(c20, c21, c + 2 * ldc, cols: cols, accumulate: accumulate); storeRow(c30, c31, c + 3 * ldc, cols: cols, accumulate: accumulate)
+    storeRow(c40, c41, c + 4 * ldc, cols: cols, accumulate: accumulate); storeRow(c50, c51, c + 5 * ldc, cols: cols, accumulate: accumulate)
+    storeRow(c60, c61, c + 6 * ldc, cols: cols, accumulate: accumulate); storeRow(c70, c71, c + 7 * ldc, cols: cols, accumulate: accumulate)
 }
 
 private func panelTile1(k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
