@@ -3,8 +3,8 @@ import Foundation
 import Tensor
 
 // One LSTM layer over a whole sequence as a single primitive (as cuDNN does): the forward runs
-// the recurrence with one GEMM per step, the pullback runs backpropagation through time with
-// raw loops, one GEMM per step for dh and one GEMM for ∂W_hh. Composing the step from small ops
+// the recurrence with one small product per step, the pullback runs backpropagation through
+// time with one product per step for dh and one GEMM over all steps for ∂W_hh. Composing the step from small ops
 // instead costs ~15 graph nodes per step and, worse, a full-size zero-padded gradient for each
 // per-step slice of the input projection (O(T²) memory traffic).
 //
@@ -16,10 +16,8 @@ import Tensor
 /// Columns per (step, batch) row of the fused LSTM output.
 let fusedLSTMRowWidth = 7
 
-/// Float and Double with the GEMM used by the fused recurrence.
+/// Float and Double with the products and reductions of the fused primitives (LSTM, conv, attention, linear).
 protocol RecurrentScalar: FloatElement, UnfoldScalar {
-    /// tanh for the recurrences; glibc's `tanhf` goes through `expm1f` and was a quarter of the LSTM's time.
-    static func gateTanh(_ x: Self) -> Self
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool, threads: Int)
     /// C[m × n] (+)= op(A)·B on the calling thread, op(A)[i, p] = a[i·aRow + p·aDepth], B row-major
@@ -86,18 +84,6 @@ extension Float: RecurrentScalar {
         let h8 = lanes.lowHalf + lanes.highHalf, h4 = h8.lowHalf + h8.highHalf, h2 = h4.lowHalf + h4.highHalf
         return h2[0] + h2[1]
     }
-    /// (1 − e^(−2|x|)) / (1 + e^(−2|x|)) with the sign of x; a Taylor polynomial near 0, where the
-    /// subtraction would cancel. Relative error ≤ 6e-7 (5 ulps) against a float64 tanh on [−9, 9].
-    @inline(__always) static func gateTanh(_ x: Float) -> Float {
-        let a = Swift.abs(x)
-        if a < 0.125 {
-            let x2 = x * x
-            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
-        }
-        let t = Foundation.exp(-2 * a)
-        let r = (1 - t) / (1 + t)
-        return x < 0 ? -r : r
-    }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int) {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
@@ -132,7 +118,6 @@ extension Double: RecurrentScalar {
         for j in 0..<count { total += a[j] * b[j] }
         return total
     }
-    @inline(__always) static func gateTanh(_ x: Double) -> Double { Foundation.tanh(x) }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
                         b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, threads: Int) {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 // The LSTM's per-step gate code (nonlinearities, cell update, and their derivatives) in one
@@ -38,9 +39,9 @@ extension Double: LSTMGateScalar {
         let act = row + 2 * hidden
         for j in 0..<hidden {
             let i = sigmoidScalar(gates[j]), f = sigmoidScalar(gates[hidden + j])
-            let gg = Double.gateTanh(gates[2 * hidden + j]), og = sigmoidScalar(gates[3 * hidden + j])
+            let gg = Foundation.tanh(gates[2 * hidden + j]), og = sigmoidScalar(gates[3 * hidden + j])
             let c = f * cPrev[j] + i * gg
-            let tc = Double.gateTanh(c)
+            let tc = Foundation.tanh(c)
             act[j] = i; act[hidden + j] = f; act[2 * hidden + j] = gg; act[3 * hidden + j] = og
             row[6 * hidden + j] = tc
             row[hidden + j] = c
