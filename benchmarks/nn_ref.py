@@ -6,6 +6,7 @@
     python3 benchmarks/nn_ref.py --torch-only
     python3 benchmarks/nn_ref.py --cpu      # process CPU time (all threads) on both sides, not wall time
     NBRUN_BENCH=/path/to/other/nbrun-bench python3 benchmarks/nn_ref.py   # compare another build
+    NN_ONLY=lstm_fwd_bwd,conv2d_fwd_bwd python3 benchmarks/nn_ref.py     # some cases only (both sides)
 
 Same workloads as Sources/nbrun-bench/NNBench.swift, float32, torch's default threads (2 here).
 Timings are best-of-5 milliseconds (the MLP: mean over 1,000 full-batch SGD steps).
@@ -84,6 +85,8 @@ def lstm_fwd_bwd():
 
 BENCHES = [("mlp_sgd_step", mlp_sgd_step), ("conv2d_fwd_bwd", conv2d_fwd_bwd),
            ("sdpa_fwd_bwd", sdpa_fwd_bwd), ("lstm_fwd_bwd", lstm_fwd_bwd)]
+if os.environ.get("NN_ONLY"):
+    BENCHES = [(name, fn) for name, fn in BENCHES if name in os.environ["NN_ONLY"].split(",")]
 
 
 def main():
@@ -98,7 +101,7 @@ def main():
     if "--torch-only" not in sys.argv:
         exe = os.environ.get("NBRUN_BENCH") or os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "nbrun-bench")
-        env = dict(os.environ, NN_CLOCK="cpu") if "--cpu" in sys.argv else None
+        env = dict(os.environ, NN_CLOCK="cpu") if "--cpu" in sys.argv else dict(os.environ)
         out = subprocess.run([exe, "NN"], capture_output=True, text=True, check=True, env=env).stdout
         for line in out.splitlines():
             m = re.match(r"\| (\w+) \| ([0-9.]+) \|", line)

@@ -44,7 +44,7 @@ func fusedAttention(_ query: Tensor, _ key: Tensor, _ value: Tensor, scale: Doub
         }
         guard let p = saved.p else { throw NNError("scaled_dot_product_attention: the forward pass left no probabilities") }
         let qd = try q.data.contiguous(), kd = try k.data.contiguous(), vd = try v.data.contiguous()
-        let gd = try g.data.to(qd.dtype).contiguous()
+        let gd = try g.data.to(qd.dtype)    // read head by head (Kernels/StridedMatrices.swift)
         let dims = AttentionDims(qd.shape, kd.shape, vd.shape)
         let dq = try NDArray.empty(qd.shape, dtype: qd.dtype), dk = try NDArray.empty(kd.shape, dtype: qd.dtype)
         let dv = try NDArray.empty(vd.shape, dtype: qd.dtype)
@@ -80,8 +80,12 @@ private func attentionForward<T: RecurrentScalar>(_: T.Type, _ q: NDArray, _ k: 
     forEachInParallel(d.batch) { b in
         let pb = pp + b * d.l * d.s
         if d.e > 0 {
-            T.product(transA: false, transB: true, m: d.l, n: d.s, k: d.e, a: UnsafePointer(qp + b * d.l * d.e), lda: d.e,
-                      b: UnsafePointer(kp + b * d.s * d.e), ldb: d.e, c: pb, ldc: d.s, accumulate: false)
+            // S = q kᵀ through a transposed copy of k (B read row-major in place by the product kernel)
+            let kT = UnsafeMutablePointer<T>.allocate(capacity: d.e * d.s)
+            defer { kT.deallocate() }
+            transposeInto(kT, kp + b * d.s * d.e, rows: d.s, cols: d.e)
+            T.fusedRowProduct(m: d.l, n: d.s, k: d.e, a: UnsafePointer(qp + b * d.l * d.e), aRow: d.e, aDepth: 1,
+                              b: UnsafePointer(kT), ldb: d.s, c: pb, ldc: d.s, accumulate: false)
         } else {
             pb.update(repeating: 0, count: d.l * d.s)
         }
@@ -113,38 +117,47 @@ private func attentionForward<T: RecurrentScalar>(_: T.Type, _ q: NDArray, _ k: 
             for j in visible..<d.s { row[j] = 0 }
         }
         if d.ev > 0 {
-            T.product(transA: false, transB: false, m: d.l, n: d.ev, k: d.s, a: UnsafePointer(pb), lda: d.s,
-                      b: UnsafePointer(vp + b * d.s * d.ev), ldb: d.ev, c: op + b * d.l * d.ev, ldc: d.ev, accumulate: false)
+            T.fusedRowProduct(m: d.l, n: d.ev, k: d.s, a: UnsafePointer(pb), aRow: d.s, aDepth: 1,
+                              b: UnsafePointer(vp + b * d.s * d.ev), ldb: d.ev, c: op + b * d.l * d.ev, ldc: d.ev, accumulate: false)
         }
     }
 }
 
 private func attentionBackward<T: RecurrentScalar>(_: T.Type, _ q: NDArray, _ k: NDArray, _ v: NDArray, _ p: NDArray, _ g: NDArray,
                                                    _ dq: NDArray, _ dk: NDArray, _ dv: NDArray, _ d: AttentionDims, scale: Double) {
-    let qp = q.pointer(T.self), kp = k.pointer(T.self), vp = v.pointer(T.self), pp = p.pointer(T.self), gp = g.pointer(T.self)
+    let qp = q.pointer(T.self), kp = k.pointer(T.self), vp = v.pointer(T.self), pp = p.pointer(T.self)
     let dqp = dq.pointer(T.self), dkp = dk.pointer(T.self), dvp = dv.pointer(T.self)
     let factor = T(scale)
     forEachInParallel(d.batch) { b in
-        let ds = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, d.l * d.s))
+        let ds = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, d.l * d.s + d.ev * d.s + d.l * d.ev))
         defer { ds.deallocate() }
-        let pb = UnsafePointer(pp + b * d.l * d.s), gb = UnsafePointer(gp + b * d.l * d.ev)
+        let vT = ds + d.l * d.s
+        let pb = UnsafePointer(pp + b * d.l * d.s), gb = matrixSlice(g, b, buffer: vT + d.ev * d.s)
         // dV = Pᵀ dO
-        T.product(transA: true, transB: false, m: d.s, n: d.ev, k: d.l, a: pb, lda: d.s, b: gb, ldb: d.ev,
-                  c: dvp + b * d.s * d.ev, ldc: d.ev, accumulate: false)
+        T.fusedRowProduct(m: d.s, n: d.ev, k: d.l, a: pb, aRow: 1, aDepth: d.s, b: gb, ldb: d.ev,
+                          c: dvp + b * d.s * d.ev, ldc: d.ev, accumulate: false)
         // dP = dO vᵀ
-        T.product(transA: false, transB: true, m: d.l, n: d.s, k: d.ev, a: gb, lda: d.ev, b: UnsafePointer(vp + b * d.s * d.ev),
-                  ldb: d.ev, c: ds, ldc: d.s, accumulate: false)
+        transposeInto(vT, vp + b * d.s * d.ev, rows: d.s, cols: d.ev)
+        T.fusedRowProduct(m: d.l, n: d.s, k: d.ev, a: gb, aRow: d.ev, aDepth: 1, b: UnsafePointer(vT), ldb: d.s,
+                          c: ds, ldc: d.s, accumulate: false)
         for i in 0..<d.l {
             let row = ds + i * d.s, prow = pb + i * d.s
-            var dot: T = 0
-            for j in 0..<d.s { dot += row[j] * prow[j] }
+            let dot = T.fusedDot(UnsafePointer(row), prow, count: d.s)
             for j in 0..<d.s { row[j] = prow[j] * (row[j] - dot) * factor }
         }
         // dQ = dS k ; dK = dSᵀ q
-        T.product(transA: false, transB: false, m: d.l, n: d.e, k: d.s, a: UnsafePointer(ds), lda: d.s,
-                  b: UnsafePointer(kp + b * d.s * d.e), ldb: d.e, c: dqp + b * d.l * d.e, ldc: d.e, accumulate: false)
-        T.product(transA: true, transB: false, m: d.s, n: d.e, k: d.l, a: UnsafePointer(ds), lda: d.s,
-                  b: UnsafePointer(qp + b * d.l * d.e), ldb: d.e, c: dkp + b * d.s * d.e, ldc: d.e, accumulate: false)
+        T.fusedRowProduct(m: d.l, n: d.e, k: d.s, a: UnsafePointer(ds), aRow: d.s, aDepth: 1,
+                          b: UnsafePointer(kp + b * d.s * d.e), ldb: d.e, c: dqp + b * d.l * d.e, ldc: d.e, accumulate: false)
+        T.fusedRowProduct(m: d.s, n: d.e, k: d.l, a: UnsafePointer(ds), aRow: 1, aDepth: d.s,
+                          b: UnsafePointer(qp + b * d.l * d.e), ldb: d.e, c: dkp + b * d.s * d.e, ldc: d.e, accumulate: false)
     }
 }
 
+/// dst [cols × rows] = srcᵀ for a row-major src [rows × cols], 16 columns at a time (the
+/// writes then go to 16 destination rows instead of sweeping all of dst per source row).
+private func transposeInto<T>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, rows: Int, cols: Int) {
+    for c0 in stride(from: 0, to: cols, by: 16) {
+        let c1 = Swift.min(cols, c0 + 16)
+        for r in 0..<rows { for c in c0..<c1 { dst[c * rows + r] = src[r * cols + c] } }
+    }
+}

@@ -5,7 +5,9 @@ import Tensor
 // (C·K × L, cache-sized for small images) instead of one [N, C·K, L] unfold tensor:
 //   forward:  out_n = bias ⊗ 1 + W · im2col(x_n)            (bias written first, GEMM accumulates)
 //   pullback: dW += g_n · im2col(x_n)ᵀ,  db = Σ g,  dx_n = col2im(Wᵀ · g_n)
-// The columns are recomputed in the pullback (a copy, cheaper than keeping N of them).
+// The columns are recomputed in the pullback (a copy, cheaper than keeping N of them). The
+// products read their operands in place (Kernels/FusedProductKernels.swift); a strided output
+// gradient (the expanded gradient of `sum()`) is read one image at a time instead of copied whole.
 
 /// `[N, O, L]` convolution of `x [N, C, *S]` by `weight [O, C, *K]` (+ `bias [O]`); callers check shapes and dtypes.
 func fusedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeometry) throws -> Tensor {
@@ -35,7 +37,7 @@ func fusedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeo
             if hasBias { grads.append(ctx.needsGrad[2] ? try grad.sum(dims: [0, 2]) : nil) }
             return grads
         }
-        let xd = try x.data.contiguous(), wd = try w.data.contiguous(), gd = try grad.data.to(xd.dtype).contiguous()
+        let xd = try x.data.contiguous(), wd = try w.data.contiguous(), gd = try grad.data.to(xd.dtype)
         let dx = ctx.needsGrad[0] ? try NDArray.empty(xd.shape, dtype: xd.dtype) : nil
         let dw = ctx.needsGrad[1] ? try NDArray.empty(wd.shape, dtype: xd.dtype) : nil
         let db = hasBias && ctx.needsGrad[2] ? try NDArray.empty([outChannels], dtype: xd.dtype) : nil
@@ -50,6 +52,10 @@ func fusedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeo
     }
     return try Tensor.apply(primitive, inputs)
 }
+
+/// Images per block of the pullback's ∂W and ∂b partial sums: blocks are summed in order after
+/// the threads finish, so the bits depend on this constant, never on the thread count.
+private let convImagesPerBlock = 4
 
 private func convForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDArray, _ b: NDArray?, _ out: NDArray, _ g: UnfoldGeometry) {
     let n = x.shape[0], channels = x.shape[1], outChannels = w.shape[0]
@@ -66,8 +72,8 @@ private func convForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDArr
                 for c in 0..<outChannels { (o + c * l).update(repeating: bp[c], count: l) }
             }
             im2col(UnsafePointer(xp + image * planeSize), planes: channels, g, padValue: 0, into: columns)
-            T.product(transA: false, transB: false, m: outChannels, n: l, k: rows, a: wp, lda: rows, b: UnsafePointer(columns), ldb: l,
-                      c: o, ldc: l, accumulate: bp != nil)
+            T.fusedRowProduct(m: outChannels, n: l, k: rows, a: wp, aRow: rows, aDepth: 1, b: UnsafePointer(columns), ldb: l,
+                              c: o, ldc: l, accumulate: bp != nil)
         }
     }
 }
@@ -76,49 +82,54 @@ private func convBackward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDAr
                                               _ db: NDArray?, _ g: UnfoldGeometry, n: Int) {
     let channels = x.shape[1], outChannels = w.shape[0]
     let rows = channels * g.kernelCount, l = g.outputCount, planeSize = channels * g.inputCount
-    let xp = x.pointer(T.self), wp = UnsafePointer(w.pointer(T.self)), gp = grad.pointer(T.self)
-    if let db {
-        // per-channel sums in a fixed order, so results do not depend on threads
-        let d = db.pointer(T.self)
-        for c in 0..<outChannels {
-            var total: T = 0
-            for image in 0..<n { let row = gp + (image * outChannels + c) * l; for j in 0..<l { total += row[j] } }
-            d[c] = total
-        }
-    }
+    let xp = x.pointer(T.self), wp = UnsafePointer(w.pointer(T.self))
     let weightCount = outChannels * rows
     guard l > 0, outChannels > 0, n > 0 else {
         if let dx { dx.pointer(T.self).initialize(repeating: 0, count: n * planeSize) }
         if let dw { dw.pointer(T.self).initialize(repeating: 0, count: weightCount) }
+        if let db { db.pointer(T.self).initialize(repeating: 0, count: outChannels) }
         return
     }
-    // images are split in contiguous parts; each part sums its own ∂W, then the parts are added in order
-    let parts = parallelPartCount(n)
-    let partials = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, parts * weightCount))
+    // per block of images: ∂W and ∂b partial sums (images in order), added block by block at the end
+    let blocks = (n + convImagesPerBlock - 1) / convImagesPerBlock
+    let blockSize = weightCount + outChannels
+    let partials = UnsafeMutablePointer<T>.allocate(capacity: blocks * blockSize)
     defer { partials.deallocate() }
-    partials.initialize(repeating: 0, count: parts * weightCount)
+    partials.initialize(repeating: 0, count: blocks * blockSize)
     let dxp = dx.map { $0.pointer(T.self) }
-    let wantsWeight = dw != nil
-    forEachPart(n, parts: parts) { part, images in
+    let wantsWeight = dw != nil, wantsBias = db != nil
+    forEachPart(blocks, parts: parallelPartCount(blocks)) { _, blockRange in
         let columns = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, rows * l))
-        defer { columns.deallocate() }
-        for image in images {
-            let gi = UnsafePointer(gp + image * outChannels * l)
-            if wantsWeight {
-                im2col(UnsafePointer(xp + image * planeSize), planes: channels, g, padValue: 0, into: columns)
-                T.product(transA: false, transB: true, m: outChannels, n: rows, k: l, a: gi, lda: l, b: UnsafePointer(columns), ldb: l,
-                          c: partials + part * weightCount, ldc: rows, accumulate: true)
-            }
-            if let dxp {
-                T.product(transA: true, transB: false, m: rows, n: l, k: outChannels, a: wp, lda: rows, b: gi, ldb: l,
-                          c: columns, ldc: l, accumulate: false)
-                col2im(UnsafePointer(columns), planes: channels, g, into: dxp + image * planeSize)
+        let gathered = UnsafeMutablePointer<T>.allocate(capacity: outChannels * l)
+        defer { columns.deallocate(); gathered.deallocate() }
+        for block in blockRange {
+            let dwBlock = partials + block * blockSize, dbBlock = dwBlock + weightCount
+            for image in (block * convImagesPerBlock)..<Swift.min(n, (block + 1) * convImagesPerBlock) {
+                let gi: UnsafePointer<T> = matrixSlice(grad, image, buffer: gathered)
+                if wantsBias {
+                    for c in 0..<outChannels { dbBlock[c] += T.fusedSum(gi + c * l, count: l) }
+                }
+                if wantsWeight {
+                    im2col(UnsafePointer(xp + image * planeSize), planes: channels, g, padValue: 0, into: columns)
+                    T.fusedDotProduct(m: outChannels, n: rows, k: l, a: gi, lda: l, b: UnsafePointer(columns), ldb: l,
+                                      c: dwBlock, ldc: rows, accumulate: true)
+                }
+                if let dxp {
+                    T.fusedRowProduct(m: rows, n: l, k: outChannels, a: wp, aRow: 1, aDepth: rows, b: gi, ldb: l,
+                                      c: columns, ldc: l, accumulate: false)
+                    col2im(UnsafePointer(columns), planes: channels, g, into: dxp + image * planeSize)
+                }
             }
         }
     }
     if let dw {
         let d = dw.pointer(T.self)
         d.update(from: partials, count: weightCount)
-        for part in 1..<parts { let p = partials + part * weightCount; for i in 0..<weightCount { d[i] += p[i] } }
+        for block in 1..<blocks { let p = partials + block * blockSize; for i in 0..<weightCount { d[i] += p[i] } }
+    }
+    if let db {
+        let d = db.pointer(T.self)
+        d.update(from: partials + weightCount, count: outChannels)
+        for block in 1..<blocks { let p = partials + block * blockSize + weightCount; for i in 0..<outChannels { d[i] += p[i] } }
     }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Tensor
 
 // One LSTM layer over a whole sequence as a single primitive (as cuDNN does): the forward runs
-// the recurrence with one GEMM per step, the pullback runs backpropagation through time with
-// raw loops, one GEMM per step for dh and one GEMM for ∂W_hh. Composing the step from small ops
+// the recurrence with one small product per step, the pullback runs backpropagation through
+// time with one product per step for dh and one GEMM over all steps for ∂W_hh. Composing the step from small ops
 // instead costs ~15 graph nodes per step and, worse, a full-size zero-padded gradient for each
 // per-step slice of the input projection (O(T²) memory traffic).
 //
@@ -16,42 +16,114 @@ import Tensor
 /// Columns per (step, batch) row of the fused LSTM output.
 let fusedLSTMRowWidth = 7
 
-/// Float and Double with the GEMM used by the fused recurrence.
-protocol RecurrentScalar: FloatElement {
-    /// tanh for the recurrences; glibc's `tanhf` goes through `expm1f` and was a quarter of the LSTM's time.
-    static func gateTanh(_ x: Self) -> Self
+/// Float and Double with the products and reductions of the fused primitives (LSTM, conv, attention, linear).
+protocol RecurrentScalar: FloatElement, UnfoldScalar {
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-                        b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+                        b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool, threads: Int)
+    /// C[m × n] (+)= op(A)·B on the calling thread, op(A)[i, p] = a[i·aRow + p·aDepth], B row-major
+    /// (Kernels/FusedProductKernels.swift for float32, the engine's GEMM for float64).
+    static func fusedRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, aRow: Int, aDepth: Int, b: UnsafePointer<Self>, ldb: Int,
+                                c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+    /// C[m × n] (+)= A·Bᵀ on the calling thread, A [m × k] and B [n × k] row-major.
+    static func fusedDotProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                                c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+    /// `fusedRowProduct` on the kernel threads (float32: C's rows split, same bits; float64: the engine's GEMM).
+    static func fusedRowProductSplit(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, aRow: Int, aDepth: Int, b: UnsafePointer<Self>, ldb: Int,
+                                     c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+    /// Σ p[0..<count] in a fixed order.
+    static func fusedSum(_ p: UnsafePointer<Self>, count: Int) -> Self
+    /// Σ a[j]·b[j] over 0..<count in a fixed order.
+    static func fusedDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self
+}
+
+extension RecurrentScalar {
+    /// The product with the GEMM's own thread choice (it stays on one thread below 128³ multiply-adds).
+    static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+                        b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool) {
+        product(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
+                accumulate: accumulate, threads: KernelThreads.available)
+    }
 }
 
 extension Float: RecurrentScalar {
-    /// (1 − e^(−2|x|)) / (1 + e^(−2|x|)) with the sign of x; a Taylor polynomial near 0, where the
-    /// subtraction would cancel. Relative error ≤ 6e-7 (5 ulps) against a float64 tanh on [−9, 9].
-    @inline(__always) static func gateTanh(_ x: Float) -> Float {
-        let a = Swift.abs(x)
-        if a < 0.125 {
-            let x2 = x * x
-            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
+    static func fusedRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b: UnsafePointer<Float>, ldb: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        rowProduct(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+    static func fusedRowProductSplit(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b: UnsafePointer<Float>,
+                                     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        rowProductSplit(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+    static func fusedDotProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        dotProduct(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+    /// 16 lanes in order, folded pairwise.
+    static func fusedSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>()
+        var j = 0
+        while j + 16 <= count { lanes += UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<Float>.self); j += 16 }
+        var tail = SIMD16<Float>()
+        for l in 0..<(count - j) { tail[l] = p[j + l] }
+        lanes += tail
+        let h8 = lanes.lowHalf + lanes.highHalf, h4 = h8.lowHalf + h8.highHalf, h2 = h4.lowHalf + h4.highHalf
+        return h2[0] + h2[1]
+    }
+    /// Products accumulated by fused multiply-adds in 16 lanes in order, folded pairwise.
+    static func fusedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>()
+        var j = 0
+        while j + 16 <= count {
+            lanes.addProduct(UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self),
+                             UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self))
+            j += 16
         }
-        let t = Foundation.exp(-2 * a)
-        let r = (1 - t) / (1 + t)
-        return x < 0 ? -r : r
+        var ta = SIMD16<Float>(), tb = SIMD16<Float>()
+        for l in 0..<(count - j) { ta[l] = a[j + l]; tb[l] = b[j + l] }
+        lanes.addProduct(ta, tb)
+        let h8 = lanes.lowHalf + lanes.highHalf, h4 = h8.lowHalf + h8.highHalf, h2 = h4.lowHalf + h4.highHalf
+        return h2[0] + h2[1]
     }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+                        b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int) {
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
+             threads: threads)
     }
 }
 
 extension Double: RecurrentScalar {
-    @inline(__always) static func gateTanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    static func fusedRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, aRow: Int, aDepth: Int, b: UnsafePointer<Double>, ldb: Int,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        let transposed = aDepth != 1
+        gemm(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+    }
+    static func fusedRowProductSplit(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, aRow: Int, aDepth: Int, b: UnsafePointer<Double>,
+                                     ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        let transposed = aDepth != 1
+        gemm(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate)
+    }
+    static func fusedDotProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        gemm(transA: false, transB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+    }
+    static func fusedSum(_ p: UnsafePointer<Double>, count: Int) -> Double {
+        var total = 0.0
+        for j in 0..<count { total += p[j] }
+        return total
+    }
+    static func fusedDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var total = 0.0
+        for j in 0..<count { total += a[j] * b[j] }
+        return total
+    }
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
-        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, threads: Int) {
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
+             threads: threads)
     }
 }
-
-@inline(__always) private func sigmoid<T: FloatElement>(_ x: T) -> T { 1 / (1 + T.exp(-x)) }
 
 /// Runs one LSTM layer; returns `[T, N, 7H]` with h_t in the first H columns and c_t in the next H.
 func fusedLSTMLayer(xw: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) throws -> Tensor {
@@ -87,85 +159,78 @@ func fusedLSTMLayer(xw: Tensor, h0: Tensor, c0: Tensor, weightHH: Tensor) throws
     return try Tensor.apply(primitive, [xw, h0, c0, weightHH])
 }
 
-private func lstmForward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
-                                             steps: Int, n: Int, hidden: Int) {
+/// Where step t's h_{t−1} and c_{t−1} rows start (h0/c0 at t = 0, else the previous step's output rows) and their row stride.
+@inline(__always)
+private func previousState<T>(_ t: Int, _ h0: UnsafePointer<T>, _ c0: UnsafePointer<T>, _ o: UnsafePointer<T>, n: Int, hidden: Int)
+    -> (h: UnsafePointer<T>, c: UnsafePointer<T>, ld: Int) {
+    if t == 0 { return (h0, c0, hidden) }
+    let width = fusedLSTMRowWidth * hidden
+    return (o + (t - 1) * n * width, o + (t - 1) * n * width + hidden, width)
+}
+
+// The batch rows of an LSTM are independent sequences until ∂W_hh, so both passes split the
+// batch into one contiguous part per kernel thread and run all T steps of a part without
+// synchronising (one small single-threaded GEMM per step). Every row is computed the same way
+// whatever the split, so the bits do not depend on the thread count.
+
+private func lstmForward<T: LSTMGateScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
+                                            steps: Int, n: Int, hidden: Int) {
     let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
-    let gates = UnsafeMutablePointer<T>.allocate(capacity: n * h4)
-    // W_hhᵀ [H, 4H] row-major once, so every step's GEMM reads B in place (a transposed B is copied per call)
-    let wT = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, hidden * h4))
-    defer { gates.deallocate(); wT.deallocate() }
-    let x = xw.pointer(T.self), o = out.pointer(T.self), wp = w.pointer(T.self)
-    for r in 0..<h4 { for c in 0..<hidden { wT[c * h4 + r] = wp[r * hidden + c] } }
-    for t in 0..<steps {
-        // gates = xw_t + h_{t-1} W_hhᵀ
-        gates.update(from: x + t * n * h4, count: n * h4)
-        let hPrev: UnsafePointer<T>, ldh: Int, cPrev: UnsafePointer<T>, ldc: Int
-        if t == 0 {
-            hPrev = UnsafePointer(h0.pointer(T.self)); ldh = hidden; cPrev = UnsafePointer(c0.pointer(T.self)); ldc = hidden
-        } else {
-            hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
-            cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
-        }
-        T.product(transA: false, transB: false, m: n, n: h4, k: hidden, a: hPrev, lda: ldh, b: UnsafePointer(wT), ldb: h4,
-                  c: gates, ldc: h4, accumulate: true)
-        for b in 0..<n {
-            let gRow = gates + b * h4, row = o + (t * n + b) * width
-            let act = row + 2 * hidden
-            for j in 0..<hidden {
-                let i = sigmoid(gRow[j]), f = sigmoid(gRow[hidden + j])
-                let gg = T.gateTanh(gRow[2 * hidden + j]), og = sigmoid(gRow[3 * hidden + j])
-                let c = f * cPrev[b * ldc + j] + i * gg
-                let tc = T.gateTanh(c)
-                act[j] = i; act[hidden + j] = f; act[2 * hidden + j] = gg; act[3 * hidden + j] = og
-                row[6 * hidden + j] = tc
-                row[hidden + j] = c
-                row[j] = og * tc
-            }
+    // W_hhᵀ [H, 4H] laid out once for all steps
+    let wp = w.pointer(T.self)
+    let wT = RecurrentOperand<T>(k: hidden, n: h4) { p, j in wp[j * hidden + p] }
+    let x = UnsafePointer(xw.pointer(T.self)), o = out.pointer(T.self)
+    let hInit = UnsafePointer(h0.pointer(T.self)), cInit = UnsafePointer(c0.pointer(T.self))
+    forEachPart(n, parts: parallelPartCount(n / 4)) { _, rows in
+        let nb = rows.count
+        guard nb > 0 else { return }
+        let gates = UnsafeMutablePointer<T>.allocate(capacity: 2 * nb * h4)
+        defer { gates.deallocate() }
+        for t in 0..<steps {
+            // gates = xw_t + h_{t-1} W_hhᵀ for this part's rows
+            gates.update(from: x + (t * n + rows.lowerBound) * h4, count: nb * h4)
+            let prev = previousState(t, hInit, cInit, UnsafePointer(o), n: n, hidden: hidden)
+            wT.multiply(m: nb, a: prev.h + rows.lowerBound * prev.ld, lda: prev.ld, c: gates, ldc: h4, accumulate: true)
+            T.lstmForwardRows(rows: nb, gates: gates, cPrev: prev.c + rows.lowerBound * prev.ld, ldc: prev.ld,
+                              out: o + (t * n + rows.lowerBound) * width, scratch: gates + nb * h4, hidden: hidden)
         }
     }
 }
 
-private func lstmBackward<T: RecurrentScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
-                                              _ grad: NDArray, _ dxw: NDArray, _ dh0: NDArray, _ dc0: NDArray, _ dw: NDArray,
-                                              steps: Int, n: Int, hidden: Int) {
+private func lstmBackward<T: LSTMGateScalar>(_: T.Type, _ xw: NDArray, _ h0: NDArray, _ c0: NDArray, _ w: NDArray, _ out: NDArray,
+                                             _ grad: NDArray, _ dxw: NDArray, _ dh0: NDArray, _ dc0: NDArray, _ dw: NDArray,
+                                             steps: Int, n: Int, hidden: Int) {
     let h4 = 4 * hidden, width = fusedLSTMRowWidth * hidden
-    let dh = UnsafeMutablePointer<T>.allocate(capacity: n * hidden), dc = UnsafeMutablePointer<T>.allocate(capacity: n * hidden)
-    defer { dh.deallocate(); dc.deallocate() }
-    dh.initialize(repeating: 0, count: n * hidden)
-    dc.initialize(repeating: 0, count: n * hidden)
-    let o = out.pointer(T.self), wp = w.pointer(T.self), gp = grad.pointer(T.self)
-    let dx = dxw.pointer(T.self)
-    for t in stride(from: steps - 1, through: 0, by: -1) {
-        let hPrev: UnsafePointer<T>, ldh: Int, cPrev: UnsafePointer<T>, ldc: Int
-        if t == 0 {
-            hPrev = UnsafePointer(h0.pointer(T.self)); ldh = hidden; cPrev = UnsafePointer(c0.pointer(T.self)); ldc = hidden
-        } else {
-            hPrev = UnsafePointer(o + (t - 1) * n * width); ldh = width
-            cPrev = UnsafePointer(o + (t - 1) * n * width + hidden); ldc = width
-        }
-        let dGates = dx + t * n * h4
-        for b in 0..<n {
-            let row = o + (t * n + b) * width, gOut = gp + (t * n + b) * width, dRow = dGates + b * h4
-            let act = row + 2 * hidden
-            for j in 0..<hidden {
-                let i = act[j], f = act[hidden + j], gg = act[2 * hidden + j], og = act[3 * hidden + j]
-                let tc = row[6 * hidden + j]
-                let dhT = dh[b * hidden + j] + gOut[j]
-                var dcT = dc[b * hidden + j] + gOut[hidden + j]
-                dcT += dhT * og * (1 - tc * tc)
-                dRow[j] = dcT * gg * i * (1 - i)
-                dRow[hidden + j] = dcT * cPrev[b * ldc + j] * f * (1 - f)
-                dRow[2 * hidden + j] = dcT * i * (1 - gg * gg)
-                dRow[3 * hidden + j] = dhT * tc * og * (1 - og)
-                dc[b * hidden + j] = dcT * f
+    let o = UnsafePointer(out.pointer(T.self)), wp = UnsafePointer(w.pointer(T.self)), gp = UnsafePointer(grad.pointer(T.self))
+    let dx = dxw.pointer(T.self), dh0p = dh0.pointer(T.self), dc0p = dc0.pointer(T.self)
+    let hInit = UnsafePointer(h0.pointer(T.self)), cInit = UnsafePointer(c0.pointer(T.self))
+    let weight = RecurrentOperand<T>(k: h4, n: hidden) { p, j in wp[p * hidden + j] }
+    forEachPart(n, parts: parallelPartCount(n / 4)) { _, rows in
+        let nb = rows.count
+        guard nb > 0 else { return }
+        // dh and dc of this part's rows, carried from step t to t−1 (dh_{T} = dc_{T} = 0)
+        let dh = dh0p + rows.lowerBound * hidden, dc = dc0p + rows.lowerBound * hidden
+        dh.initialize(repeating: 0, count: nb * hidden)
+        dc.initialize(repeating: 0, count: nb * hidden)
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            let prev = previousState(t, hInit, cInit, o, n: n, hidden: hidden)
+            let dGates = dx + (t * n + rows.lowerBound) * h4
+            for (local, b) in rows.enumerated() {
+                T.lstmBackwardRow(row: o + (t * n + b) * width, gOut: gp + (t * n + b) * width, cPrev: prev.c + b * prev.ld,
+                                  dh: UnsafePointer(dh + local * hidden), dc: dc + local * hidden,
+                                  dGates: dGates + local * h4, hidden: hidden)
             }
+            // dh_{t-1} = dGates_t W_hh
+            weight.multiply(m: nb, a: UnsafePointer(dGates), lda: h4, c: dh, ldc: hidden, accumulate: false)
         }
-        // dh_{t-1} = dGates W_hh ; dW_hh += dGatesᵀ h_{t-1}
-        T.product(transA: false, transB: false, m: n, n: hidden, k: h4, a: UnsafePointer(dGates), lda: h4, b: UnsafePointer(wp), ldb: hidden,
-                  c: dh, ldc: hidden, accumulate: false)
-        T.product(transA: true, transB: false, m: h4, n: hidden, k: n, a: UnsafePointer(dGates), lda: h4, b: hPrev, ldb: ldh,
-                  c: dw.pointer(T.self), ldc: hidden, accumulate: true)
     }
-    dh0.pointer(T.self).update(from: dh, count: n * hidden)
-    dc0.pointer(T.self).update(from: dc, count: n * hidden)
+    // ∂W_hh = Σ_t dGates_tᵀ h_{t-1}: the t = 0 term (h0), then steps 1..<T as one GEMM over the
+    // stacked rows (dGates rows are contiguous in dxw, h_{t-1} rows are the output rows of width 7H)
+    let d = dw.pointer(T.self)
+    T.fusedRowProductSplit(m: h4, n: hidden, k: n, a: UnsafePointer(dx), aRow: 1, aDepth: h4, b: hInit, ldb: hidden,
+                           c: d, ldc: hidden, accumulate: false)
+    if steps > 1 {
+        T.fusedRowProductSplit(m: h4, n: hidden, k: (steps - 1) * n, a: UnsafePointer(dx + n * h4), aRow: 1, aDepth: h4, b: o, ldb: width,
+                               c: d, ldc: hidden, accumulate: true)
+    }
 }

@@ -4,7 +4,9 @@ import Tensor
 // `F.linear` as one primitive: y = x Wᵀ + b with the bias written into C before one GEMM
 // (PyTorch's addmm), and a pullback of two GEMMs and a column sum. The composite form
 // (matmul, transpose, broadcast add) records three nodes and reduces the bias gradient through
-// the generic broadcast path; this matters in small-MLP training loops.
+// the generic broadcast path; this matters in small-MLP training loops. Products with at
+// least 16 output columns run on the in-place float32 kernel (Kernels/FusedProductKernels.swift),
+// rows split over the threads; narrower ones (gemmNarrow's case) and float64 on the engine's GEMM.
 
 /// y = x Wᵀ + b for `x [*, in]` (contiguous after flattening), `weight [out, in]`, `bias [out]`, one dtype.
 func fusedLinear(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
@@ -62,6 +64,16 @@ private func linearForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDA
         if b == nil { o.initialize(repeating: 0, count: rows * outF) }
         return
     }
+    if outF >= 16 {
+        // not narrow: the in-place product kernel over Wᵀ (transposed once), rows split over the threads
+        let wp = w.pointer(T.self)
+        let wT = UnsafeMutablePointer<T>.allocate(capacity: inF * outF)
+        defer { wT.deallocate() }
+        for r in 0..<outF { for c in 0..<inF { wT[c * outF + r] = wp[r * inF + c] } }
+        T.fusedRowProductSplit(m: rows, n: outF, k: inF, a: UnsafePointer(x.pointer(T.self)), aRow: inF, aDepth: 1,
+                               b: UnsafePointer(wT), ldb: outF, c: o, ldc: outF, accumulate: b != nil)
+        return
+    }
     T.product(transA: false, transB: true, m: rows, n: outF, k: inF, a: UnsafePointer(x.pointer(T.self)), lda: inF,
               b: UnsafePointer(w.pointer(T.self)), ldb: inF, c: o, ldc: outF, accumulate: b != nil)
 }
@@ -71,14 +83,24 @@ private func linearBackward<T: RecurrentScalar>(_: T.Type, _ g: NDArray, _ x: ND
     let gp = UnsafePointer(g.pointer(T.self))
     if let dx {
         if outF == 0 { dx.pointer(T.self).initialize(repeating: 0, count: rows * inF) } else {
-            T.product(transA: false, transB: false, m: rows, n: inF, k: outF, a: gp, lda: outF, b: UnsafePointer(w.pointer(T.self)),
-                      ldb: inF, c: dx.pointer(T.self), ldc: inF, accumulate: false)
+            if inF >= 16 {
+                T.fusedRowProductSplit(m: rows, n: inF, k: outF, a: gp, aRow: outF, aDepth: 1, b: UnsafePointer(w.pointer(T.self)),
+                                       ldb: inF, c: dx.pointer(T.self), ldc: inF, accumulate: false)
+            } else {
+                T.product(transA: false, transB: false, m: rows, n: inF, k: outF, a: gp, lda: outF, b: UnsafePointer(w.pointer(T.self)),
+                          ldb: inF, c: dx.pointer(T.self), ldc: inF, accumulate: false)
+            }
         }
     }
     if let dw {
         if rows == 0 { dw.pointer(T.self).initialize(repeating: 0, count: outF * inF) } else {
-            T.product(transA: true, transB: false, m: outF, n: inF, k: rows, a: gp, lda: outF, b: UnsafePointer(x.pointer(T.self)),
-                      ldb: inF, c: dw.pointer(T.self), ldc: inF, accumulate: false)
+            if inF >= 16 {
+                T.fusedRowProductSplit(m: outF, n: inF, k: rows, a: gp, aRow: 1, aDepth: outF, b: UnsafePointer(x.pointer(T.self)),
+                                       ldb: inF, c: dw.pointer(T.self), ldc: inF, accumulate: false)
+            } else {
+                T.product(transA: true, transB: false, m: outF, n: inF, k: rows, a: gp, lda: outF, b: UnsafePointer(x.pointer(T.self)),
+                          ldb: inF, c: dw.pointer(T.self), ldc: inF, accumulate: false)
+            }
         }
     }
     if let db {

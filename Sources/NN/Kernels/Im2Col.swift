@@ -1,6 +1,8 @@
-// im2col / col2im for 1-, 2- and 3-d convolutions and pooling (Chellapilla et al. 2006:
-// convolution as one GEMM over unfolded patches). Every geometry is lifted to 3 spatial
-// dimensions (missing ones have size 1), so one loop nest serves Conv1d, Conv2d and Conv3d.
+import Tensor
+
+// The NN layer's view of an unfold (convolution and pooling windows). The im2col / col2im loops
+// themselves are Tensor's (Kernels/Im2Col.swift: whole-row copies of the valid span of every
+// column line); the functions below adapt this geometry to Tensor's `ConvolutionGeometry`.
 
 /// The geometry of an unfold: input spatial size, kernel, stride, padding (before / after, which
 /// differ for PyTorch's `padding='same'` with even kernels) and dilation, for 1 to 3 spatial dims.
@@ -49,69 +51,52 @@ public struct UnfoldGeometry: Equatable, Sendable {
     func lifted(_ a: [Int]) -> [Int] { [Int](repeating: 1, count: 3 - a.count) + a }
 }
 
-/// Unfolds `planes` planes of `geometry.input` into rows of `kernelCount × outputCount`:
-/// `columns[(plane·K + k)·L + l] = input[plane, coordinate(k, l)]` or `padValue` outside.
-func im2col<T: BinaryFloatingPoint>(_ input: UnsafePointer<T>, planes: Int, _ g: UnfoldGeometry,
-                                    padValue: T, into columns: UnsafeMutablePointer<T>) {
-    let tables = g.coordinateTables()
-    let inSize = g.lifted(g.input), kSize = g.lifted(g.kernel), outSize = g.lifted(g.output)
-    let planeSize = g.inputCount, L = g.outputCount
-    var row = 0
-    for plane in 0..<planes {
-        let base = input + plane * planeSize
-        for kd in 0..<kSize[0] { for kh in 0..<kSize[1] { for kw in 0..<kSize[2] {
-            let dst = columns + row * L
-            let td = tables[0][kd], th = tables[1][kh], tw = tables[2][kw]
-            var o = 0
-            for od in 0..<outSize[0] {
-                let id = td[od]
-                for oh in 0..<outSize[1] {
-                    let ih = th[oh]
-                    if id < 0 || ih < 0 {
-                        for _ in 0..<outSize[2] { dst[o] = padValue; o += 1 }
-                        continue
-                    }
-                    let src = base + (id * inSize[1] + ih) * inSize[2]
-                    for ow in 0..<outSize[2] {
-                        let iw = tw[ow]
-                        dst[o] = iw < 0 ? padValue : src[iw]
-                        o += 1
-                    }
-                }
-            }
-            row += 1
-        } } }
+extension UnfoldGeometry {
+    /// Tensor's geometry for `planes` channels, or nil when the unfold is empty (no planes or no output positions).
+    func convolutionGeometry(planes: Int) -> ConvolutionGeometry? {
+        ConvolutionGeometry(channels: planes, inputSize: input, kernelSize: kernel, stride: stride,
+                            paddingBefore: padBefore, paddingAfter: padAfter, dilation: dilation)
     }
 }
 
-/// The adjoint of `im2col`: adds every column entry back into its input position (zeroing `output` first).
-func col2im<T: BinaryFloatingPoint>(_ columns: UnsafePointer<T>, planes: Int, _ g: UnfoldGeometry,
-                                    into output: UnsafeMutablePointer<T>) {
-    let tables = g.coordinateTables()
-    let inSize = g.lifted(g.input), kSize = g.lifted(g.kernel), outSize = g.lifted(g.output)
-    let planeSize = g.inputCount, L = g.outputCount
-    output.initialize(repeating: 0, count: planes * planeSize)
-    var row = 0
-    for plane in 0..<planes {
-        let base = output + plane * planeSize
-        for kd in 0..<kSize[0] { for kh in 0..<kSize[1] { for kw in 0..<kSize[2] {
-            let src = columns + row * L
-            let td = tables[0][kd], th = tables[1][kh], tw = tables[2][kw]
-            var o = 0
-            for od in 0..<outSize[0] {
-                let id = td[od]
-                for oh in 0..<outSize[1] {
-                    let ih = th[oh]
-                    if id < 0 || ih < 0 { o += outSize[2]; continue }
-                    let dst = base + (id * inSize[1] + ih) * inSize[2]
-                    for ow in 0..<outSize[2] {
-                        let iw = tw[ow]
-                        if iw >= 0 { dst[iw] += src[o] }
-                        o += 1
-                    }
-                }
-            }
-            row += 1
-        } } }
+/// Element types of the unfold kernels.
+protocol UnfoldScalar: BinaryFloatingPoint {
+    static func unfold(_ g: ConvolutionGeometry, _ input: UnsafePointer<Self>, _ columns: UnsafeMutablePointer<Self>, padValue: Self)
+    static func fold(_ g: ConvolutionGeometry, _ columns: UnsafePointer<Self>, _ input: UnsafeMutablePointer<Self>)
+}
+
+extension Float: UnfoldScalar {
+    static func unfold(_ g: ConvolutionGeometry, _ input: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>, padValue: Float) {
+        im2col(g, input: input, columns: columns, padValue: padValue)
     }
+    static func fold(_ g: ConvolutionGeometry, _ columns: UnsafePointer<Float>, _ input: UnsafeMutablePointer<Float>) {
+        col2im(g, columns: columns, input: input, accumulate: false)
+    }
+}
+
+extension Double: UnfoldScalar {
+    static func unfold(_ g: ConvolutionGeometry, _ input: UnsafePointer<Double>, _ columns: UnsafeMutablePointer<Double>, padValue: Double) {
+        im2col(g, input: input, columns: columns, padValue: padValue)
+    }
+    static func fold(_ g: ConvolutionGeometry, _ columns: UnsafePointer<Double>, _ input: UnsafeMutablePointer<Double>) {
+        col2im(g, columns: columns, input: input, accumulate: false)
+    }
+}
+
+/// Unfolds `planes` planes of `geometry.input` into rows of `kernelCount × outputCount`:
+/// `columns[(plane·K + k)·L + l] = input[plane, coordinate(k, l)]` or `padValue` outside.
+func im2col<T: UnfoldScalar>(_ input: UnsafePointer<T>, planes: Int, _ g: UnfoldGeometry,
+                             padValue: T, into columns: UnsafeMutablePointer<T>) {
+    guard let geometry = g.convolutionGeometry(planes: planes) else { return }
+    T.unfold(geometry, input, columns, padValue: padValue)
+}
+
+/// The adjoint of `im2col`: adds every column entry back into its input position (zeroing `output` first).
+func col2im<T: UnfoldScalar>(_ columns: UnsafePointer<T>, planes: Int, _ g: UnfoldGeometry,
+                             into output: UnsafeMutablePointer<T>) {
+    guard let geometry = g.convolutionGeometry(planes: planes) else {
+        output.initialize(repeating: 0, count: planes * g.inputCount)
+        return
+    }
+    T.fold(geometry, columns, output)
 }

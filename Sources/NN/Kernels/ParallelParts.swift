@@ -1,8 +1,9 @@
 import Dispatch
 import Tensor
 
-// Work split for the fused primitives: contiguous index ranges, one per kernel thread. Each
-// index is computed alone (single-threaded GEMMs at these sizes), so bits do not depend on the split.
+// Work split for the fused primitives: contiguous index ranges, one per kernel thread, or items
+// handed out one by one. Each index is computed alone (single-threaded products at these sizes),
+// so bits do not depend on the split.
 
 /// How many parts `count` independent items are split into.
 func parallelPartCount(_ count: Int) -> Int { Swift.max(1, Swift.min(KernelThreads.available, count)) }
@@ -20,9 +21,16 @@ func forEachPart(_ count: Int, parts: Int, _ body: (_ part: Int, _ range: Range<
     }
 }
 
-/// Runs `body(i)` for every i in `0..<count`, spread over the kernel threads.
+/// Runs `body(i)` for every i in `0..<count`, spread over the kernel threads. Items are handed
+/// out one at a time (libdispatch's concurrentPerform), not in fixed halves: when another process
+/// holds one core, the free thread takes more items instead of waiting for the slow half. Each item
+/// must be computed alone, so the split never changes the bits.
 func forEachInParallel(_ count: Int, _ body: (Int) -> Void) {
-    forEachPart(count, parts: parallelPartCount(count)) { _, range in
-        for i in range { body(i) }
+    if parallelPartCount(count) <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: count) { i in body(i) }
     }
 }

@@ -31,7 +31,17 @@ func narrow(_ x: Tensor, dim: Int, start: Int, length: Int) throws -> Tensor {
                    count: outer, blockBytes: length * inner)
         return out
     } pullback: { g, ctx in
-        // scatter back: zeros before and after the slice, concatenated around g
+        if !GradMode.isEnabled {
+            // a zeroed gradient of the input's shape with g's blocks copied into the slice (one pass)
+            let gd = try g.data.contiguous()
+            let full = try NDArray.zeros(ctx.inputs[0].shape, dtype: gd.dtype)
+            let inner = gd.shape[(d + 1)...].reduce(1, *) * gd.dtype.itemSize
+            let outer = gd.shape[..<d].reduce(1, *)
+            copyBlocks(rawPointer(full) + start * inner, dstStride: size * inner, rawPointer(gd), srcStride: length * inner,
+                       count: outer, blockBytes: length * inner)
+            return [Tensor.constant(full)]
+        }
+        // create_graph: zeros before and after the slice, concatenated around g (differentiable)
         var parts: [Tensor] = []
         var before = ctx.inputs[0].shape, after = before
         before[d] = start

@@ -5,8 +5,9 @@
 // Then a convolution is `weight[Cout, C·∏kernel] · columns`, its input gradient is
 // col2im(weightᵀ · gradOut), and col2im is the adjoint of im2col.
 
-/// The shape of a 1-d, 2-d or 3-d convolution over one channel-first image
-/// (C × [D ×] [H ×] W, contiguous), with per-dimension stride, zero padding and dilation.
+/// The shape of a 1-d, 2-d or 3-d convolution or pooling window over one channel-first image
+/// (C × [D ×] [H ×] W, contiguous), with per-dimension stride, padding (before and after, which
+/// differ for PyTorch's `padding='same'` with an even kernel) and dilation.
 ///
 /// ```swift
 /// let g = ConvolutionGeometry(channels: 3, inputSize: [32, 32], kernelSize: [3, 3],
@@ -18,33 +19,45 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public var inputSize: [Int]
     public var kernelSize: [Int]
     public var stride: [Int]
+    /// Padding before the first element of each spatial dimension.
     public var padding: [Int]
+    /// Padding after the last element (equal to `padding` unless given separately).
+    public var paddingAfter: [Int]
     public var dilation: [Int]
 
     /// All arrays have one entry per spatial dimension (1 to 3). Returns nil when they
     /// disagree in length or the output would be empty or negative-sized.
     public init?(channels: Int, inputSize: [Int], kernelSize: [Int],
                  stride: [Int], padding: [Int], dilation: [Int]) {
+        self.init(channels: channels, inputSize: inputSize, kernelSize: kernelSize, stride: stride,
+                  paddingBefore: padding, paddingAfter: padding, dilation: dilation)
+    }
+
+    /// As `init(channels:inputSize:kernelSize:stride:padding:dilation:)` with different padding
+    /// before and after each spatial dimension.
+    public init?(channels: Int, inputSize: [Int], kernelSize: [Int],
+                 stride: [Int], paddingBefore: [Int], paddingAfter: [Int], dilation: [Int]) {
         let rank = inputSize.count
         guard (1...3).contains(rank), channels >= 1,
-              [kernelSize.count, stride.count, padding.count, dilation.count].allSatisfy({ $0 == rank }),
+              [kernelSize.count, stride.count, paddingBefore.count, paddingAfter.count, dilation.count].allSatisfy({ $0 == rank }),
               inputSize.allSatisfy({ $0 >= 0 }), kernelSize.allSatisfy({ $0 >= 1 }),
-              stride.allSatisfy({ $0 >= 1 }), padding.allSatisfy({ $0 >= 0 }),
+              stride.allSatisfy({ $0 >= 1 }), paddingBefore.allSatisfy({ $0 >= 0 }), paddingAfter.allSatisfy({ $0 >= 0 }),
               dilation.allSatisfy({ $0 >= 1 })
         else { return nil }
         self.channels = channels
         self.inputSize = inputSize
         self.kernelSize = kernelSize
         self.stride = stride
-        self.padding = padding
+        self.padding = paddingBefore
+        self.paddingAfter = paddingAfter
         self.dilation = dilation
         guard outputSize.allSatisfy({ $0 >= 1 }) else { return nil }
     }
 
-    /// Output extent per spatial dimension: ⌊(in + 2·pad − dil·(k − 1) − 1) / stride⌋ + 1.
+    /// Output extent per spatial dimension: ⌊(in + pad before + pad after − dil·(k − 1) − 1) / stride⌋ + 1.
     public var outputSize: [Int] {
         (0..<inputSize.count).map { d in
-            let span = inputSize[d] + 2 * padding[d] - dilation[d] * (kernelSize[d] - 1) - 1
+            let span = inputSize[d] + padding[d] + paddingAfter[d] - dilation[d] * (kernelSize[d] - 1) - 1
             return span < 0 ? 0 : span / stride[d] + 1
         }
     }
@@ -120,21 +133,22 @@ private func forEachColumnLine(
     }
 }
 
-func im2colGeneric<T: GEMMScalar>(_ geometry: ConvolutionGeometry, _ input: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>) {
+func im2colGeneric<T: GEMMScalar>(_ geometry: ConvolutionGeometry, _ input: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>,
+                                   padValue: T) {
     let outW = geometry.asThreeDimensional.output[2]
     forEachColumnLine(geometry) { columnOffset, inputOffset, valid, step in
         let out = columns + columnOffset
         guard let inputOffset else {
-            out.update(repeating: 0, count: outW)
+            out.update(repeating: padValue, count: outW)
             return
         }
-        for o in 0..<valid.lowerBound { out[o] = 0 }
+        for o in 0..<valid.lowerBound { out[o] = padValue }
         if step == 1 {
             (out + valid.lowerBound).update(from: input + (inputOffset + valid.lowerBound), count: valid.count)
         } else {
             for o in valid { out[o] = input[inputOffset + o * step] }
         }
-        for o in valid.upperBound..<outW { out[o] = 0 }
+        for o in valid.upperBound..<outW { out[o] = padValue }
     }
 }
 
@@ -145,6 +159,12 @@ func col2imGeneric<T: GEMMScalar>(
     forEachColumnLine(geometry) { columnOffset, inputOffset, valid, step in
         guard let inputOffset else { return }
         let src = columns + columnOffset
+        if step == 1 {
+            // contiguous span: a plain loop the compiler vectorises
+            let dst = input + inputOffset
+            for o in valid { dst[o] = dst[o] + src[o] }
+            return
+        }
         for o in valid {
             let index = inputOffset + o * step
             input[index] = input[index] + src[o]
@@ -153,18 +173,21 @@ func col2imGeneric<T: GEMMScalar>(
 }
 
 /// Copies the patches of one image into a column matrix of `geometry.columnRows` ×
-/// `geometry.columnCount` elements (row-major, contiguous); padding positions become 0.
+/// `geometry.columnCount` elements (row-major, contiguous); padding positions become
+/// `padValue` (0 for convolutions, −∞ for max pooling).
 ///
 /// ```swift
 /// im2col(geometry, input: image, columns: columns)  // then gemm(weight, columns)
 /// ```
-public func im2col(_ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
-    im2colGeneric(geometry, input, columns)
+public func im2col(_ geometry: ConvolutionGeometry, input: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>,
+                   padValue: Float = 0) {
+    im2colGeneric(geometry, input, columns, padValue: padValue)
 }
 
 /// Double-precision `im2col`.
-public func im2col(_ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, columns: UnsafeMutablePointer<Double>) {
-    im2colGeneric(geometry, input, columns)
+public func im2col(_ geometry: ConvolutionGeometry, input: UnsafePointer<Double>, columns: UnsafeMutablePointer<Double>,
+                   padValue: Double = 0) {
+    im2colGeneric(geometry, input, columns, padValue: padValue)
 }
 
 /// The adjoint of `im2col`: adds every column entry back onto the input position it was
