@@ -5,8 +5,10 @@
 // two threads in fixed chunks). Within 4 ulp of the correctly rounded result (checked by
 // VectorMathTests over [-20, 20] against float64 libm; measured 1–2 ulp).
 
-@inline(__always)
-private func exp16(_ xIn: SIMD16<Float>) -> SIMD16<Float> {
+/// `exp` on 16 float32 lanes (Cephes' expf, deterministic, NaN and ±overflow handled).
+/// Public so that fused kernels in other modules (the LSTM's gates) share these bits.
+@inlinable @inline(__always)
+public func exp16(_ xIn: SIMD16<Float>) -> SIMD16<Float> {
     let nanMask = xIn .!= xIn
     let x = xIn.replacing(with: 0, where: nanMask)
     // (clamped(lowerBound:upperBound:) is not inlined; masks are.)

@@ -81,26 +81,7 @@ private typealias V16 = SIMD16<Float>
     for l in 0..<count { p[l] = v[l] }
 }
 
-/// Cephes expf on 16 lanes (inputs clamped to [−87.3, 88.7]; the gates never see NaN unless
-/// the weights do, and then NaN propagates through the arithmetic).
-@inline(__always) private func exp16(_ x: V16) -> V16 {
-    let clamped = x.replacing(with: -87.3, where: x .< -87.3).replacing(with: 88.7, where: x .> 88.7)
-    let magic = V16(repeating: 12582912)
-    let shifted = clamped * 1.44269504088896341 + magic
-    let n = shifted - magic
-    var r = clamped - n * 0.693359375
-    r = r - n * -2.12194440e-4
-    var p = V16(repeating: 1.9875691500e-4)
-    p = p * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
-    var y = p * (r * r) + r + 1
-    let nBits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-    y = y * unsafeBitCast((nBits &+ 127) &<< 23, to: V16.self)
-    return y.replacing(with: 0, where: x .< -87.3)
-}
+// exp16 is Tensor's (VectorMath.swift): the same Cephes polynomial as the elementwise exp.
 
 /// `p[0..<count] = exp(p[0..<count])` in place, 16 lanes at a time (one call site of exp16, so
 /// it is inlined into this loop; per-gate calls were left out of line and split into 4-lane pieces).
