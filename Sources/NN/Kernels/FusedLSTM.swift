@@ -48,6 +48,15 @@ extension RecurrentScalar {
 extension Float: RecurrentScalar {
     static func fusedRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b: UnsafePointer<Float>, ldb: Int,
                                 c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        // Long products (attention's P·V and its gradients with sequences over 512) would stream
+        // a B strip larger than the caches once per row tile; the engine's packed GEMM blocks
+        // them. The choice depends on the shape alone, so the bits stay fixed.
+        if k > Float.depthBlock, aRow == 1 || aDepth == 1 {
+            let transposed = aDepth != 1
+            gemm(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
+                 c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+            return
+        }
         rowProduct(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
     }
     static func fusedRowProductSplit(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b: UnsafePointer<Float>,
