@@ -26,12 +26,7 @@ extension Tensor {
         let recording = GradMode.isEnabled && (requiresGrad || others.contains { $0.requiresGrad })
         let old = recording ? Tensor(data: try data.clone(), gradFn: gradFn) : Tensor(data: data, gradFn: nil)
         let result = try compute(old)
-        if result.dtype.category > dtype.category {
-            throw TensorError("result type \(result.dtype.torchTypeName) can't be cast to the desired output type \(dtype.torchTypeName)")
-        }
-        if try broadcastShapes(result.shape, shape) != shape {
-            throw TensorError("output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(try broadcastShapes(result.shape, shape)))")
-        }
+        try checkInPlaceResult(result)
         try data.assign(from: result.data)
         if recording { gradFn = result.requiresGrad ? result.gradFn : nil }
     }
@@ -79,6 +74,16 @@ extension Tensor {
     }
 
     /// `updateInPlace` through a view: rebases the base (CopySlices) and this view.
+    /// The errors PyTorch gives when an in-place result cannot be written into `self`.
+    private func checkInPlaceResult(_ result: Tensor) throws {
+        if result.dtype.category > dtype.category {
+            throw TensorError("result type \(result.dtype.torchTypeName) can't be cast to the desired output type \(dtype.torchTypeName)")
+        }
+        if try broadcastShapes(result.shape, shape) != shape {
+            throw TensorError("output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(try broadcastShapes(result.shape, shape)))")
+        }
+    }
+
     private func updateViewInPlace(base: Tensor, _ compute: (Tensor) throws -> Tensor) throws {
         if base.isLeaf && base.requiresGrad {
             throw TensorError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
@@ -87,12 +92,7 @@ extension Tensor {
         let oldBase = Tensor(data: try base.data.clone(), gradFn: base.gradFn)
         let old = try Tensor.apply(.gatherAt(positions, shape: shape, name: "AsStridedBackward0"), [oldBase])
         let result = try compute(old)
-        if result.dtype.category > dtype.category {
-            throw TensorError("result type \(result.dtype.torchTypeName) can't be cast to the desired output type \(dtype.torchTypeName)")
-        }
-        if try broadcastShapes(result.shape, shape) != shape {
-            throw TensorError("output with shape \(shapeString(shape)) doesn't match the broadcast shape \(shapeString(try broadcastShapes(result.shape, shape)))")
-        }
+        try checkInPlaceResult(result)
         try data.assign(from: result.data)
         if !result.requiresGrad && !oldBase.requiresGrad {
             base.gradFn = nil

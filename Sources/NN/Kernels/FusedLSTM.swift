@@ -37,6 +37,14 @@ protocol RecurrentScalar: FloatElement, UnfoldScalar {
 }
 
 extension RecurrentScalar {
+    /// `fusedRowProduct` through the engine's packed GEMM on the calling thread; op(A) must be
+    /// row-major (`aDepth == 1`) or its transpose (`aRow == 1`).
+    static func engineRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, aRow: Int, aDepth: Int, b: UnsafePointer<Self>,
+                                 ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool) {
+        let transposed = aDepth != 1
+        product(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
+                c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+    }
     /// The product with the GEMM's own thread choice (it stays on one thread below 128³ multiply-adds).
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool) {
@@ -52,9 +60,7 @@ extension Float: RecurrentScalar {
         // a B strip larger than the caches once per row tile; the engine's packed GEMM blocks
         // them. The choice depends on the shape alone, so the bits stay fixed.
         if k > Float.depthBlock, aRow == 1 || aDepth == 1 {
-            let transposed = aDepth != 1
-            gemm(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
-                 c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+            engineRowProduct(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
         rowProduct(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
@@ -103,9 +109,7 @@ extension Float: RecurrentScalar {
 extension Double: RecurrentScalar {
     static func fusedRowProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, aRow: Int, aDepth: Int, b: UnsafePointer<Double>, ldb: Int,
                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
-        let transposed = aDepth != 1
-        gemm(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
-             c: c, ldc: ldc, accumulate: accumulate, threads: 1)
+        engineRowProduct(m: m, n: n, k: k, a: a, aRow: aRow, aDepth: aDepth, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
     }
     static func fusedRowProductSplit(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, aRow: Int, aDepth: Int, b: UnsafePointer<Double>,
                                      ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {

@@ -90,14 +90,7 @@ extension Float {
 @inline(__always)
 private func storeRow(_ lo: V16, _ hi: V16, _ c: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
     if cols == panelWidth {
-        let raw = UnsafeMutableRawPointer(c)
-        if accumulate {
-            raw.storeBytes(of: raw.loadUnaligned(as: V16.self) + lo, as: V16.self)
-            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: V16.self) + hi, toByteOffset: 64, as: V16.self)
-        } else {
-            raw.storeBytes(of: lo, as: V16.self)
-            raw.storeBytes(of: hi, toByteOffset: 64, as: V16.self)
-        }
+        storeStrip32(lo, hi, c, accumulate: accumulate)
         return
     }
     for l in 0..<cols {

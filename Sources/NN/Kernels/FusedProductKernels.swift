@@ -19,7 +19,9 @@ private let stripWidth = 32
 
 @inline(__always) private func load16(_ p: UnsafePointer<Float>) -> V16 { UnsafeRawPointer(p).loadUnaligned(as: V16.self) }
 
-@inline(__always) private func store(_ lo: V16, _ hi: V16, _ c: UnsafeMutablePointer<Float>, accumulate: Bool) {
+/// Writes a 32-column strip (two vectors) into a C row: C = strip or C + strip (also used by the
+/// LSTM's panel kernel).
+@inline(__always) func storeStrip32(_ lo: SIMD16<Float>, _ hi: SIMD16<Float>, _ c: UnsafeMutablePointer<Float>, accumulate: Bool) {
     let raw = UnsafeMutableRawPointer(c)
     if accumulate {
         raw.storeBytes(of: raw.loadUnaligned(as: V16.self) + lo, as: V16.self)
@@ -97,10 +99,10 @@ private func rowTile8(k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b
         x = V16(repeating: ap[7 * aRow]); c70.addProduct(x, b0); c71.addProduct(x, b1)
         ap += aDepth; bp += ldb
     }
-    store(c00, c01, c, accumulate: accumulate); store(c10, c11, c + ldc, accumulate: accumulate)
-    store(c20, c21, c + 2 * ldc, accumulate: accumulate); store(c30, c31, c + 3 * ldc, accumulate: accumulate)
-    store(c40, c41, c + 4 * ldc, accumulate: accumulate); store(c50, c51, c + 5 * ldc, accumulate: accumulate)
-    store(c60, c61, c + 6 * ldc, accumulate: accumulate); store(c70, c71, c + 7 * ldc, accumulate: accumulate)
+    storeStrip32(c00, c01, c, accumulate: accumulate); storeStrip32(c10, c11, c + ldc, accumulate: accumulate)
+    storeStrip32(c20, c21, c + 2 * ldc, accumulate: accumulate); storeStrip32(c30, c31, c + 3 * ldc, accumulate: accumulate)
+    storeStrip32(c40, c41, c + 4 * ldc, accumulate: accumulate); storeStrip32(c50, c51, c + 5 * ldc, accumulate: accumulate)
+    storeStrip32(c60, c61, c + 6 * ldc, accumulate: accumulate); storeStrip32(c70, c71, c + 7 * ldc, accumulate: accumulate)
 }
 
 private func rowTile4(k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -115,8 +117,8 @@ private func rowTile4(k: Int, a: UnsafePointer<Float>, aRow: Int, aDepth: Int, b
         x = V16(repeating: ap[3 * aRow]); c30.addProduct(x, b0); c31.addProduct(x, b1)
         ap += aDepth; bp += ldb
     }
-    store(c00, c01, c, accumulate: accumulate); store(c10, c11, c + ldc, accumulate: accumulate)
-    store(c20, c21, c + 2 * ldc, accumulate: accumulate); store(c30, c31, c + 3 * ldc, accumulate: accumulate)
+    storeStrip32(c00, c01, c, accumulate: accumulate); storeStrip32(c10, c11, c + ldc, accumulate: accumulate)
+    storeStrip32(c20, c21, c + 2 * ldc, accumulate: accumulate); storeStrip32(c30, c31, c + 3 * ldc, accumulate: accumulate)
 }
 
 private func rowTile1(k: Int, a: UnsafePointer<Float>, aDepth: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -128,7 +130,7 @@ private func rowTile1(k: Int, a: UnsafePointer<Float>, aDepth: Int, b: UnsafePoi
         c00.addProduct(x, load16(bp)); c01.addProduct(x, load16(bp + 16))
         ap += aDepth; bp += ldb
     }
-    store(c00, c01, c, accumulate: accumulate)
+    storeStrip32(c00, c01, c, accumulate: accumulate)
 }
 
 /// C[m × n] (+)= A·Bᵀ: A[i, p] = a[i·lda + p], B[j, p] = b[j·ldb + p].
