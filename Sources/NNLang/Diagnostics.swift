@@ -42,8 +42,12 @@ public struct LangError: Error, CustomStringConvertible {
     }
 }
 
-/// Thrown when a cell exceeds its time budget; never caught by user-level code.
-struct TimeoutSignal: Error {}
+/// Thrown when a cell exceeds its time budget, or the process its memory limit; never
+/// caught by user-level code (a program catching it in a loop would keep going).
+struct TimeoutSignal: Error {
+    /// nil for the time limit; otherwise the message of the limit that stopped the cell.
+    var message: String? = nil
+}
 
 /// Edit distance for "did you mean" suggestions (Levenshtein, on Unicode scalars).
 func editDistance(_ a: String, _ b: String) -> Int {

@@ -125,7 +125,10 @@ public final class Session {
         } catch let e as LangError {
             return CellResult(outputs: rt.outputs, error: diagnostic(e.message, e.location ?? current?.location, cell,
                                                                      callers: e.callers))
-        } catch is TimeoutSignal {
+        } catch let signal as TimeoutSignal {
+            if let message = signal.message {
+                return CellResult(outputs: rt.outputs, error: diagnostic(message, current?.location, cell))
+            }
             let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : pythonFloatRepr(timeout)
             return CellResult(outputs: rt.outputs, error: diagnostic(
                 "cell exceeded its time limit of \(seconds) s (set timeout= on the cell or --timeout)", current?.location, cell))

@@ -86,8 +86,12 @@ public struct SessionOptions: Sendable {
     public var notebookDirectory: String
     /// Default per-cell time limit in seconds.
     public var cellTimeout: Double = 60
-    /// Cap on the bytes of live tensors.
+    /// Cap on the bytes of live tensors, and on any one list, tuple or string.
     public var maxTensorBytes: Int = 4 << 30
+    /// Cap on the process's resident memory, read while cells run (about 20 times a
+    /// second): lists and dicts grown one element at a time are bounded here. A cell that
+    /// finds the process over it stops with an error. Default: 3/4 of physical memory.
+    public var maxResidentBytes: Int = ResidentMemoryGuard.defaultLimit
     /// Writes the files cells create (`save`) atomically; nbrun passes one that registers
     /// the temporary file so that an interrupted run removes it. Default: Foundation's atomic write.
     public var writeFile: (@Sendable (_ bytes: [UInt8], _ path: String) throws -> Void)?

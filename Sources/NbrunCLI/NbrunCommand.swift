@@ -57,6 +57,12 @@ public struct NbrunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Default per-cell time limit in seconds.", valueName: "seconds"))
     var timeout: Double = 60
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory limit per notebook: live tensors, and any one list, tuple or string (default 4G). "
+            + "Also stops cells once the process's resident memory passes N × (size + 512M) for -j N.",
+        valueName: "size"))
+    var maxMemory: String?
+
     @Flag(name: [.short, .long], help: "No progress display on standard error.")
     var quiet = false
 
@@ -77,6 +83,9 @@ public struct NbrunCommand: ParsableCommand {
         guard rtol >= 0, atol >= 0, rtol.isFinite, atol.isFinite else {
             throw ValidationError("--rtol and --atol need a number that is not negative")
         }
+        if let maxMemory, MemorySize.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory needs a size such as 512M, 4G or a number of bytes, not '\(maxMemory)'")
+        }
         for assignment in parameter where Parameters.parseAssignment(assignment) == nil {
             throw ValidationError("-P needs name=value with an identifier name, not '\(assignment)'")
         }
@@ -91,6 +100,14 @@ public struct NbrunCommand: ParsableCommand {
         settings.mode = inPlace ? .inPlace : .handout
         settings.defaultTimeout = timeout
         settings.keepGoing = keepGoing
+        if let maxMemory, let bytes = MemorySize.parse(maxMemory) {
+            settings.maxTensorBytes = bytes
+            let perJob = bytes.addingReportingOverflow(512 << 20)
+            let total = perJob.partialValue.multipliedReportingOverflow(by: min(jobs, notebooks.count))
+            if !perJob.overflow && !total.overflow {
+                settings.maxResidentBytes = min(settings.maxResidentBytes, total.partialValue)
+            }
+        }
         settings.parameters = parameter.compactMap(Parameters.parseAssignment)
         settings.temporaryFiles = temporaryFiles
 

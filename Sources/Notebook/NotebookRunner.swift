@@ -6,6 +6,10 @@ public struct RunSettings: Sendable {
     public var mode: RenderMode = .handout
     /// The per-cell time limit when a cell sets no `timeout=`.
     public var defaultTimeout: Double = 60
+    /// Cap on a notebook's live tensor bytes (and on any one list, tuple or string).
+    public var maxTensorBytes: Int = 4 << 30
+    /// Cap on the process's resident memory, checked while cells run.
+    public var maxResidentBytes: Int = SessionOptions(notebookDirectory: "").maxResidentBytes
     /// Run the cells after an unexpected error too.
     public var keepGoing = false
     /// `-P name=value` parameters (they override the front matter's `params:`).
@@ -70,6 +74,8 @@ public enum NotebookRunner {
     ) throws -> NotebookRun {
         var sessionOptions = SessionOptions(notebookDirectory: directory(of: path))
         sessionOptions.cellTimeout = settings.defaultTimeout
+        sessionOptions.maxTensorBytes = settings.maxTensorBytes
+        sessionOptions.maxResidentBytes = settings.maxResidentBytes
         sessionOptions.parameters = Parameters.merged(notebook.parameters, overrides: settings.parameters)
         let temporaryFiles = settings.temporaryFiles
         sessionOptions.writeFile = { bytes, path in

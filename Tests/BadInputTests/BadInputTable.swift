@@ -43,6 +43,23 @@ enum BadInputTable {
             name: "huge string", notebook: cell("x = \"ab\" * 2**62"), status: 1,
             error: "nb.md:2:10: error: out of memory: str of 2 repeated 4611686018427387904 times would exceed the memory limit of 4294967296 bytes"),
         BadInputCase(
+            name: "string doubled in a loop", notebook: cell("s = \"ab\"\nfor i in range(40):\n    s = s + s"),
+            arguments: ["--max-memory", "64M", "nb.md"], status: 1,
+            error: "nb.md:4:11: error: out of memory: a str of 134217728 bytes would exceed the memory limit of 67108864 bytes"),
+        BadInputCase(
+            name: "list doubled in a loop", notebook: cell("x = [0]\nfor i in range(40):\n    x = x + x"),
+            arguments: ["--max-memory", "64M", "nb.md"], status: 1,
+            error: "nb.md:4:11: error: out of memory: a list of 4194304 items would exceed the memory limit of 67108864 bytes"),
+        BadInputCase(
+            name: "huge replacement", notebook: cell("s = \"ab\" * 10**6\nt = s.replace(\"a\", \"a\" * 10**5)"), status: 1,
+            error: "nb.md:3:14: error: out of memory: a str of 100001000000 bytes would exceed the memory limit of 4294967296 bytes"),
+        BadInputCase(
+            name: "list grown one element at a time",
+            notebook: cell("x = []\nwhile True:\n    x.append([1, 2, 3])"),
+            arguments: ["--max-memory", "64M", "nb.md"], status: 1,
+            error: "nb.md:3:1: error: out of memory: nbrun's resident memory passed its limit of 576 MiB "
+                + "(lists, dicts and strings grown in a loop count here; see --max-memory)"),
+        BadInputCase(
             name: "huge format width", notebook: cell("x = f\"{1:>1000000000000}\""), status: 1,
             error: "nb.md:2:8: error: format width 1000000000000 is too large (the limit is 1000000)"),
         BadInputCase(
@@ -175,6 +192,9 @@ enum BadInputTable {
         BadInputCase(
             name: "--timeout nan", notebook: cell("x = 1"), arguments: ["--timeout", "nan", "nb.md"], status: 2,
             error: "nbrun: error: --timeout needs a positive number"),
+        BadInputCase(
+            name: "--max-memory not a size", notebook: cell("x = 1"), arguments: ["--max-memory", "12Q", "nb.md"], status: 2,
+            error: "nbrun: error: --max-memory needs a size such as 512M, 4G or a number of bytes, not '12Q'"),
         BadInputCase(
             name: "--rtol negative", notebook: cell("x = 1"), arguments: ["--check", "--rtol=-1", "nb.md"], status: 2,
             error: "nbrun: error: --rtol and --atol need a number that is not negative"),

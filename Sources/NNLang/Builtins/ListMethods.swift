@@ -10,7 +10,9 @@ extension Library {
             return .none
         }
         method("list", "extend", "iterable, /", doc: "Appends every item of an iterable.") { a in
-            list(a).items.append(contentsOf: try a.interpreter.iterateToArray(a["iterable"]))
+            let l = list(a), items = try a.interpreter.iterateToArray(a["iterable"])
+            try a.interpreter.checkSequenceSize("list", count: l.items.count + items.count, itemBytes: MemoryLayout<Value>.stride)
+            l.items.append(contentsOf: items)
             return .none
         }
         method("list", "pop", "index=-1, /", doc: "Removes and returns the item at index (default last).") { a in

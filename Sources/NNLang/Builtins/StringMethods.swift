@@ -10,13 +10,17 @@ extension Library {
         method("str", "join", "iterable, /", doc: "Concatenates the strings of iterable with this separator.") { a in
             let items = try a.interpreter.iterateToArray(a["iterable"])
             var parts: [String] = []
+            let separator = string(a)
+            var bytes = separator.utf8.count &* max(0, items.count - 1)
             for (i, v) in items.enumerated() {
                 guard case .str(let s) = v else {
                     throw LangError("sequence item \(i): expected str instance, \(v.typeName) found")
                 }
                 parts.append(s)
+                bytes &+= s.utf8.count
             }
-            return .str(parts.joined(separator: string(a)))
+            try a.interpreter.checkSequenceSize("str", count: bytes, itemBytes: 1)
+            return .str(parts.joined(separator: separator))
         }
         method("str", "split", "sep=None, maxsplit=-1", doc: "Splits at sep (default: runs of whitespace).") { a in
             let s = string(a)
@@ -82,6 +86,13 @@ extension Library {
         method("str", "replace", "old, new, count=-1, /", doc: "Replaces occurrences of old by new.") { a in
             let s = string(a), old = try a.string("old"), new = try a.string("new")
             let count = try a.int("count")
+            if new.utf8.count > old.utf8.count, !old.isEmpty {
+                // Bound the result before building it: "ab" * 10**8 with each "ab" replaced
+                // by a kilobyte is 50 GB.
+                let occurrences = byteOccurrences(of: old, in: s, atMost: count < 0 ? Int.max : count)
+                let growth = (new.utf8.count - old.utf8.count).multipliedReportingOverflow(by: occurrences)
+                try a.interpreter.checkSequenceSize("str", count: growth.overflow ? Int.max : s.utf8.count &+ growth.partialValue, itemBytes: 1)
+            }
             if count < 0 { return .str(old.isEmpty ? s : s.replacingOccurrences(of: old, with: new)) }
             var out = "", rest = Substring(s), done = 0
             while done < count, !old.isEmpty, let r = rest.range(of: old) {
@@ -184,4 +195,22 @@ extension Interpreter {
         }
         return out
     }
+}
+
+/// Non-overlapping occurrences of `needle`'s bytes in `haystack` (for bounding a
+/// replacement's size before building it), counting at most `limit`.
+func byteOccurrences(of needle: String, in haystack: String, atMost limit: Int) -> Int {
+    let n = Array(needle.utf8), h = Array(haystack.utf8)
+    guard !n.isEmpty, n.count <= h.count else { return 0 }
+    var count = 0, i = 0
+    let first = n[0]
+    while i <= h.count - n.count, count < limit {
+        if h[i] == first && h[i..<(i + n.count)].elementsEqual(n) {
+            count += 1
+            i += n.count
+        } else {
+            i += 1
+        }
+    }
+    return count
 }

@@ -86,7 +86,9 @@ public final class Interpreter {
         if deadline != 0 && now > deadline {
             throw TimeoutSignal()
         }
+        try memoryGuard.check(now: now, limit: session.options.maxResidentBytes)
     }
+    private var memoryGuard = ResidentMemoryGuard()
     private var ticksPerClockCheck = 4096
     private var lastClockCheck: UInt64 = 0
 

@@ -42,9 +42,15 @@ extension Interpreter {
         if case .object(let o) = l, let result = try o.binary(op, r, reversed: false, self) { return result }
         if case .object(let o) = r, let result = try o.binary(op, l, reversed: true, self) { return result }
         switch (op, l, r) {
-        case (.add, .str(let a), .str(let b)): return .str(a + b)
-        case (.add, .list(let a), .list(let b)): return .list(ListObject(a.items + b.items))
-        case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
+        case (.add, .str(let a), .str(let b)):
+            try checkSequenceSize("str", count: a.utf8.count + b.utf8.count, itemBytes: 1)
+            return .str(a + b)
+        case (.add, .list(let a), .list(let b)):
+            try checkSequenceSize("list", count: a.items.count + b.items.count, itemBytes: MemoryLayout<Value>.stride)
+            return .list(ListObject(a.items + b.items))
+        case (.add, .tuple(let a), .tuple(let b)):
+            try checkSequenceSize("tuple", count: a.count + b.count, itemBytes: MemoryLayout<Value>.stride)
+            return .tuple(a + b)
         case (.multiply, .str(let s), _), (.multiply, _, .str(let s)):
             guard let n = repeatCount(l, r) else { break }
             try checkRepetition("str", count: s.utf8.count, times: n, itemBytes: 1)
@@ -117,6 +123,18 @@ extension Interpreter {
         }
     }
 
+    /// `s = s + s` in a loop doubles: a concatenation, join or replacement may not build one
+    /// sequence larger than the session's memory limit either (it would fail to allocate and
+    /// abort the process). Counts are of already existing sequences, so they cannot overflow.
+    func checkSequenceSize(_ type: String, count: Int, itemBytes: Int) throws {
+        let limit = session.options.maxTensorBytes
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: itemBytes)
+        if overflow || bytes > limit {
+            let what = type == "str" ? "a str of \(count) bytes" : "a \(type) of \(count) items"
+            throw LangError("out of memory: \(what) would exceed the memory limit of \(limit) bytes")
+        }
+    }
+
     private func repeated(_ items: [Value], _ n: Int) -> [Value] {
         guard n > 0 else { return [] }
         var out: [Value] = []
@@ -129,7 +147,9 @@ extension Interpreter {
     /// (and tensors, through the library hook) follow their own rule.
     func inPlaceBinary(_ op: BinaryOp, _ l: Value, _ r: Value) throws -> Value {
         if op == .add, case .list(let list) = l {
-            list.items.append(contentsOf: try iterateToArray(r))
+            let items = try iterateToArray(r)
+            try checkSequenceSize("list", count: list.items.count + items.count, itemBytes: MemoryLayout<Value>.stride)
+            list.items.append(contentsOf: items)
             return l
         }
         if let result = try library.tensorInPlace?(op, l, r, self) { return result }
