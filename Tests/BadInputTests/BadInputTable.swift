@@ -55,7 +55,7 @@ enum BadInputTable {
             error: "nb.md:3:14: error: out of memory: a str of 100001000000 bytes would exceed the memory limit of 4294967296 bytes"),
         BadInputCase(
             name: "list grown one element at a time",
-            notebook: cell("x = []\nwhile True:\n    x.append([1, 2, 3])"),
+            notebook: cell("x = []\nwhile True:\n    x.append([0] * 10000)"),
             arguments: ["--max-memory", "64M", "nb.md"], status: 1,
             error: "nb.md:3:1: error: out of memory: nbrun's resident memory passed its limit of 576 MiB "
                 + "(lists, dicts and strings grown in a loop count here; see --max-memory)"),
