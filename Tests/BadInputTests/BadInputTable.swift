@@ -60,6 +60,12 @@ enum BadInputTable {
             error: "nb.md:3:1: error: out of memory: nbrun's resident memory passed its limit of 576 MiB "
                 + "(lists, dicts and strings grown in a loop count here; see --max-memory)"),
         BadInputCase(
+            name: "tuples nested 100,000 deep, left at the end",
+            notebook: cell("t = ()\nfor i in range(100000):\n    t = (t,)\nprint(len(t))"), status: 0, error: ""),
+        BadInputCase(
+            name: "tuples nested two million deep, rebound",
+            notebook: cell("t = ()\nfor i in range(2000000):\n    t = (t, [i])\nt = None\nprint(t)"), status: 0, error: ""),
+        BadInputCase(
             name: "huge format width", notebook: cell("x = f\"{1:>1000000000000}\""), status: 1,
             error: "nb.md:2:8: error: format width 1000000000000 is too large (the limit is 1000000)"),
         BadInputCase(

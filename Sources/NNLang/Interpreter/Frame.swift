@@ -80,8 +80,12 @@ final class Globals {
     }
 
     deinit {
-        values.deinitialize(count: names.count)
+        // The session may be released on a thread with a small stack: a chain of tuples
+        // (`t = (t,)` in a loop) 100,000 deep crashed there; DeepRelease takes it apart
+        // iteratively.
+        var remaining = (0..<names.count).map { (values + $0).move() }
         values.deallocate()
+        DeepRelease.release(&remaining)
     }
 
     /// The slot of a global name, created on first use. Beyond `capacity` names, the
@@ -103,7 +107,17 @@ final class Globals {
     }
 
     func define(_ name: String, _ value: Value) {
-        values[slot(for: name)] = value
+        set(slot(for: name), value)
+    }
+
+    /// Stores a global. A tuple the store drops is released by `DeepRelease`: a chain of
+    /// tuples (`t = (t,)` in a loop) five million deep overflowed even the cell thread's
+    /// stack when `t` was rebound (lists, dicts and instances do this in their `deinit`).
+    @inline(__always)
+    func set(_ slot: Int, _ value: Value) {
+        var old = (values + slot).move()
+        (values + slot).initialize(to: value)
+        if case .tuple = old { DeepRelease.release(&old) }
     }
 
     /// Names that currently hold a value (for "did you mean").
@@ -113,7 +127,7 @@ final class Globals {
 
     /// Drops every value (breaks reference cycles through closures when a session ends).
     func clear() {
-        for i in names.indices { values[i] = .undefined }
+        for i in names.indices { set(i, .undefined) }
     }
 }
 

@@ -49,10 +49,10 @@ final class GlobalTarget: TargetNode {
         self.name = name
         super.init(location)
     }
-    override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws { rt.globals.values[slot] = value }
+    override func assign(_ value: Value, _ f: Frame, _ rt: Interpreter) throws { rt.globals.set(slot, value) }
     override func delete(_ f: Frame, _ rt: Interpreter) throws {
         if case .undefined = rt.globals.values[slot] { throw LangError("name '\(name)' is not defined", at: location) }
-        rt.globals.values[slot] = .undefined
+        rt.globals.set(slot, .undefined)
     }
 }
 
@@ -216,7 +216,7 @@ final class GlobalAssignStmt: StmtNode {
         super.init(location)
     }
     override func exec(_ f: Frame, _ rt: Interpreter) throws -> Flow {
-        rt.globals.values[slot] = try value.eval(f, rt)
+        rt.globals.set(slot, try value.eval(f, rt))
         return .normal
     }
 }
