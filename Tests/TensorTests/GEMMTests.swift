@@ -92,6 +92,9 @@ private let shapes: [(Int, Int, Int)] = [
     // At most 4 columns: SIMD lanes over rows (64-row tiles, partial tiles, two depth blocks).
     (1000, 1, 64), (64, 2, 1000), (130, 3, 700), (70, 4, 40), (200, 1, 30), (3, 2, 5000),
     (67, 35, 700), (150, 150, 70), (7, 1000, 300), (1000, 5, 300), (1, 3000, 600),
+    // Several depth blocks times several column blocks (NC = 512 floats, 256 doubles): the
+    // packed A of a depth block is reused by every column block; odd edges everywhere.
+    (21, 1061, 1031),
 ]
 
 private func checkShapes<T: GEMMScalar>(_ type: T.Type) {
@@ -139,7 +142,7 @@ private extension BinaryFloatingPoint {
 }
 
 private func checkThreadsAgree<T: GEMMScalar>(_ type: T.Type) {
-    for (m, n, k) in [(150, 130, 520), (130, 517, 60), (201, 199, 100)] {
+    for (m, n, k) in [(150, 130, 520), (130, 517, 60), (201, 199, 100), (45, 1090, 1100), (263, 555, 1027)] {
         for (transA, transB) in [(false, false), (true, true)] {
             let a = Operand<T>(rows: m, cols: k, transposed: transA, pad: 1, seed: 7)
             let b = Operand<T>(rows: k, cols: n, transposed: transB, pad: 2, seed: 8)
