@@ -355,3 +355,24 @@ private func directConvolution(_ g: ConvolutionGeometry, _ x: [Double], _ w: [Do
         #expect(zip(expected, got).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 }
+
+@Test func reusedPackingScratchLeavesNoTrace() {
+    // Packing scratch is kept between products: a product run after another one that left
+    // NaNs in the reused blocks (another type, larger shape) must give the same bits.
+    let (m, n, k) = (37, 45, 600)
+    let a = Operand<Float>(rows: m, cols: k, transposed: false, pad: 0, seed: 80)
+    let b = Operand<Float>(rows: k, cols: n, transposed: true, pad: 1, seed: 81)
+    let zero = [Float](repeating: 0, count: m * n)
+    for threads in [1, 2] {
+        let before = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: threads)
+        var nanA = Operand<Double>(rows: 70, cols: 700, transposed: false, pad: 0, seed: 82)
+        var nanB = Operand<Double>(rows: 700, cols: 90, transposed: false, pad: 0, seed: 83)
+        nanA.storage = nanA.storage.map { _ in .nan }
+        nanB.storage = nanB.storage.map { _ in .nan }
+        _ = runGEMM(Double.self, m: 70, n: 90, k: 700, a: nanA, b: nanB, c: [Double](repeating: 0, count: 70 * 90),
+                    ldc: 90, accumulate: false, threads: threads)
+        let after = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: threads)
+        #expect(zip(before, after).allSatisfy { $0.bitPattern == $1.bitPattern }, "threads \(threads)")
+        #expect(after.allSatisfy { !$0.isNaN })
+    }
+}

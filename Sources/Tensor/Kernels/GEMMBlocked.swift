@@ -16,7 +16,7 @@ struct GEMMPackBuffers<T: GEMMScalar> {
     let packedA: UnsafeMutablePointer<T>
     let packedB: UnsafeMutablePointer<T>
     let edgeTile: UnsafeMutablePointer<T>
-    private let raw: UnsafeMutableRawPointer
+    private let scratch: GEMMScratch<UInt8>
 
     init(rows: Int, depth: Int, columns: Int) {
         let mr = T.microRows, nr = T.microColumns
@@ -25,13 +25,14 @@ struct GEMMPackBuffers<T: GEMMScalar> {
         let nc = min(T.columnBlock, (columns + nr - 1) / nr * nr)
         func rounded(_ count: Int) -> Int { (count * MemoryLayout<T>.stride + 63) / 64 * 64 }
         let aBytes = rounded(mPadded * kc), bBytes = rounded(nc * kc), tileBytes = rounded(mr * nr)
-        raw = UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes + tileBytes, alignment: 64)
+        scratch = GEMMScratch<UInt8>(count: aBytes + bBytes + tileBytes)
+        let raw = UnsafeMutableRawPointer(scratch.pointer)
         packedA = raw.bindMemory(to: T.self, capacity: mPadded * kc)
         packedB = (raw + aBytes).bindMemory(to: T.self, capacity: nc * kc)
         edgeTile = (raw + aBytes + bBytes).bindMemory(to: T.self, capacity: mr * nr)
     }
 
-    func deallocate() { raw.deallocate() }
+    func deallocate() { scratch.release() }
 }
 
 /// C[0..<m, 0..<n] (+)= op(A)·op(B) on one thread, through packed panels.

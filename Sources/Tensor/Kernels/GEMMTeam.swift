@@ -165,10 +165,10 @@ func gemmBlockedTeam<T: GEMMScalar>(
     // packs its rows in the depth block's first round and reads them in the later ones
     // (it runs its rounds in order), so each region has one writer at a time.
     let mPadded = (m + mr - 1) / mr * mr
-    let bBuffers = UnsafeMutablePointer<T>.allocate(capacity: 2 * panelCount)
-    let aBuffer = UnsafeMutablePointer<T>.allocate(capacity: mPadded * kcMax)
-    defer { bBuffers.deallocate(); aBuffer.deallocate() }
-    let bAddress = UInt(bitPattern: bBuffers), aAddress = UInt(bitPattern: aBuffer)
+    let bScratch = GEMMScratch<T>(count: 2 * panelCount)
+    let aScratch = GEMMScratch<T>(count: mPadded * kcMax)
+    defer { bScratch.release(); aScratch.release() }
+    let bAddress = UInt(bitPattern: bScratch.pointer), aAddress = UInt(bitPattern: aScratch.pointer)
     let cAddress = UInt(bitPattern: c)
 
     parallelFor(count: parts) { _ in
