@@ -92,6 +92,9 @@ private let shapes: [(Int, Int, Int)] = [
     // At most 4 columns: SIMD lanes over rows (64-row tiles, partial tiles, two depth blocks).
     (1000, 1, 64), (64, 2, 1000), (130, 3, 700), (70, 4, 40), (200, 1, 30), (3, 2, 5000),
     (67, 35, 700), (150, 150, 70), (7, 1000, 300), (1000, 5, 300), (1, 3000, 600),
+    // Several depth blocks times several column blocks (NC = 512 floats, 256 doubles): the
+    // packed A of a depth block is reused by every column block; odd edges everywhere.
+    (21, 1061, 1031),
 ]
 
 private func checkShapes<T: GEMMScalar>(_ type: T.Type) {
@@ -139,7 +142,7 @@ private extension BinaryFloatingPoint {
 }
 
 private func checkThreadsAgree<T: GEMMScalar>(_ type: T.Type) {
-    for (m, n, k) in [(150, 130, 520), (130, 517, 60), (201, 199, 100)] {
+    for (m, n, k) in [(150, 130, 520), (130, 517, 60), (201, 199, 100), (45, 1090, 1100), (263, 555, 1027)] {
         for (transA, transB) in [(false, false), (true, true)] {
             let a = Operand<T>(rows: m, cols: k, transposed: transA, pad: 1, seed: 7)
             let b = Operand<T>(rows: k, cols: n, transposed: transB, pad: 2, seed: 8)
@@ -350,5 +353,26 @@ private func directConvolution(_ g: ConvolutionGeometry, _ x: [Double], _ w: [Do
     }
     for got in results.values {
         #expect(zip(expected, got).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+}
+
+@Test func reusedPackingScratchLeavesNoTrace() {
+    // Packing scratch is kept between products: a product run after another one that left
+    // NaNs in the reused blocks (another type, larger shape) must give the same bits.
+    let (m, n, k) = (37, 45, 600)
+    let a = Operand<Float>(rows: m, cols: k, transposed: false, pad: 0, seed: 80)
+    let b = Operand<Float>(rows: k, cols: n, transposed: true, pad: 1, seed: 81)
+    let zero = [Float](repeating: 0, count: m * n)
+    for threads in [1, 2] {
+        let before = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: threads)
+        var nanA = Operand<Double>(rows: 70, cols: 700, transposed: false, pad: 0, seed: 82)
+        var nanB = Operand<Double>(rows: 700, cols: 90, transposed: false, pad: 0, seed: 83)
+        nanA.storage = nanA.storage.map { _ in .nan }
+        nanB.storage = nanB.storage.map { _ in .nan }
+        _ = runGEMM(Double.self, m: 70, n: 90, k: 700, a: nanA, b: nanB, c: [Double](repeating: 0, count: 70 * 90),
+                    ldc: 90, accumulate: false, threads: threads)
+        let after = runGEMM(Float.self, m: m, n: n, k: k, a: a, b: b, c: zero, ldc: n, accumulate: false, threads: threads)
+        #expect(zip(before, after).allSatisfy { $0.bitPattern == $1.bitPattern }, "threads \(threads)")
+        #expect(after.allSatisfy { !$0.isNaN })
     }
 }

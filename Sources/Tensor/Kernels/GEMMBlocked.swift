@@ -1,34 +1,38 @@
-// The single-threaded, cache-blocked GEMM over packed panels (the loop nest of Goto & van
-// de Geijn, "Anatomy of High-Performance Matrix Multiplication", 2008, as in BLIS):
-//   for each column block of B (jc), for each depth block (pc): pack B;
-//     for each row block of A (ic): pack A;
-//       for each micro-column (jr), for each micro-row (ir): micro-kernel.
+// The single-threaded, cache-blocked GEMM over packed panels (after Goto & van de Geijn,
+// "Anatomy of High-Performance Matrix Multiplication", 2008, and BLIS), arranged for a
+// row-major tile whose B sliver (KC × 32 floats, 64 KiB at KC = 512) is larger than L1:
+//   for each depth block (pc): for each column block of B (jc): pack B (KC × NC, kept in L2);
+//     for each row block of A (ic): pack A once per depth block (first jc only);
+//       for each micro-row (ir, its A sliver stays in L1), for each micro-column (jr,
+//       B slivers stream from L2): micro-kernel.
 // Every element of C gets, per depth block in increasing order, one partial sum
 // accumulated from zero in increasing k, added to C (or stored, for the first block when
-// not accumulating). That order depends only on `T.depthBlock`, never on how the output
-// was split among threads.
+// not accumulating). That order depends only on `T.depthBlock`, never on NC, MC, the loop
+// order or how the output was split among threads.
 
-/// Scratch space for one thread's packed panels, 64-byte aligned.
+/// Scratch space for one thread's packed panels, 64-byte aligned: all rows of A for one
+/// depth block (reused by every column block), one B panel, and one edge tile.
 struct GEMMPackBuffers<T: GEMMScalar> {
     let packedA: UnsafeMutablePointer<T>
     let packedB: UnsafeMutablePointer<T>
     let edgeTile: UnsafeMutablePointer<T>
-    private let raw: UnsafeMutableRawPointer
+    private let scratch: GEMMScratch<UInt8>
 
     init(rows: Int, depth: Int, columns: Int) {
         let mr = T.microRows, nr = T.microColumns
         let kc = min(T.depthBlock, depth)
-        let mc = min(T.rowBlock, (rows + mr - 1) / mr * mr)
+        let mPadded = (rows + mr - 1) / mr * mr
         let nc = min(T.columnBlock, (columns + nr - 1) / nr * nr)
         func rounded(_ count: Int) -> Int { (count * MemoryLayout<T>.stride + 63) / 64 * 64 }
-        let aBytes = rounded(mc * kc), bBytes = rounded(nc * kc), tileBytes = rounded(mr * nr)
-        raw = UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes + tileBytes, alignment: 64)
-        packedA = raw.bindMemory(to: T.self, capacity: mc * kc)
+        let aBytes = rounded(mPadded * kc), bBytes = rounded(nc * kc), tileBytes = rounded(mr * nr)
+        scratch = GEMMScratch<UInt8>(count: aBytes + bBytes + tileBytes)
+        let raw = UnsafeMutableRawPointer(scratch.pointer)
+        packedA = raw.bindMemory(to: T.self, capacity: mPadded * kc)
         packedB = (raw + aBytes).bindMemory(to: T.self, capacity: nc * kc)
         edgeTile = (raw + aBytes + bBytes).bindMemory(to: T.self, capacity: mr * nr)
     }
 
-    func deallocate() { raw.deallocate() }
+    func deallocate() { scratch.release() }
 }
 
 /// C[0..<m, 0..<n] (+)= op(A)·op(B) on one thread, through packed panels.
@@ -39,31 +43,36 @@ func gemmBlocked<T: GEMMScalar>(
     let buffers = GEMMPackBuffers<T>(rows: m, depth: k, columns: n)
     defer { buffers.deallocate() }
 
-    var jc = 0
-    while jc < n {
-        let nc = min(T.columnBlock, n - jc)
-        var pc = 0
-        while pc < k {
-            let kc = min(T.depthBlock, k - pc)
-            let addToC = accumulate || pc > 0
+    var pc = 0
+    while pc < k {
+        let kc = min(T.depthBlock, k - pc)
+        let addToC = accumulate || pc > 0
+        var jc = 0
+        while jc < n {
+            let nc = min(T.columnBlock, n - jc)
             packB(b.offset(row: pc, col: jc), depth: kc, columns: nc, into: buffers.packedB)
             var ic = 0
             while ic < m {
                 let mc = min(T.rowBlock, m - ic)
-                packA(a.offset(row: ic, col: pc), rows: mc, depth: kc, into: buffers.packedA)
-                gemmMacroKernel(rows: mc, columns: nc, depth: kc, packedA: buffers.packedA,
+                // Rows ic..<ic+mc of the packed A start at ic·kc (ic is a multiple of MR).
+                let packedA = buffers.packedA + ic * kc
+                if jc == 0 {
+                    packA(a.offset(row: ic, col: pc), rows: mc, depth: kc, into: packedA)
+                }
+                gemmMacroKernel(rows: mc, columns: nc, depth: kc, packedA: packedA,
                                 packedB: buffers.packedB, c: c + (ic * ldc + jc), ldc: ldc,
                                 addToC: addToC, edgeTile: buffers.edgeTile)
                 ic += mc
             }
-            pc += kc
+            jc += nc
         }
-        jc += nc
+        pc += kc
     }
 }
 
 /// All micro-tiles of one packed A block (rows × depth) times one packed B panel
-/// (depth × columns), into C at `c`.
+/// (depth × columns), into C at `c`. Micro-rows outside, micro-columns inside: the A
+/// sliver (MR × KC) stays in L1 while the B slivers come from the L2-sized panel.
 @inline(__always)
 func gemmMacroKernel<T: GEMMScalar>(
     rows mc: Int, columns nc: Int, depth kc: Int, packedA: UnsafeMutablePointer<T>,
@@ -71,14 +80,14 @@ func gemmMacroKernel<T: GEMMScalar>(
     edgeTile: UnsafeMutablePointer<T>
 ) {
     let mr = T.microRows, nr = T.microColumns
-    var jr = 0
-    while jr < nc {
-        let liveColumns = min(nr, nc - jr)
-        let bSliver = UnsafePointer(packedB + jr * kc)
-        var ir = 0
-        while ir < mc {
-            let liveRows = min(mr, mc - ir)
-            let aSliver = UnsafePointer(packedA + ir * kc)
+    var ir = 0
+    while ir < mc {
+        let liveRows = min(mr, mc - ir)
+        let aSliver = UnsafePointer(packedA + ir * kc)
+        var jr = 0
+        while jr < nc {
+            let liveColumns = min(nr, nc - jr)
+            let bSliver = UnsafePointer(packedB + jr * kc)
             let cTile = c + (ir * ldc + jr)
             if liveRows == mr && liveColumns == nr {
                 T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
@@ -96,8 +105,8 @@ func gemmMacroKernel<T: GEMMScalar>(
                     }
                 }
             }
-            ir += mr
+            jr += nr
         }
-        jr += nr
+        ir += mr
     }
 }

@@ -12,9 +12,9 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     /// Depth of one packed panel (the K block). Partial sums over one K block are added
     /// to C in order, block after block.
     static var depthBlock: Int { get }
-    /// Rows of A packed at once (kept in L2).
+    /// Rows of A per block: the unit of work the threads share.
     static var rowBlock: Int { get }
-    /// Columns of B packed at once.
+    /// Columns of B packed at once (the B panel, KC × NC, is meant to stay in L2).
     static var columnBlock: Int { get }
 
     /// Computes `microRows` × `microColumns` dot products of length `depth` over packed
@@ -40,7 +40,8 @@ extension Float: GEMMScalar {
     public static var microColumns: Int { 32 }
     public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
-    public static var columnBlock: Int { 4096 }
+    /// KC × NC = 1 MiB of packed B: half of this Xeon's 2 MiB L2.
+    public static var columnBlock: Int { 512 }
 }
 
 extension Double: GEMMScalar {
@@ -48,5 +49,6 @@ extension Double: GEMMScalar {
     public static var microColumns: Int { 16 }
     public static var depthBlock: Int { 512 }
     public static var rowBlock: Int { 96 }
-    public static var columnBlock: Int { 4096 }
+    /// KC × NC = 1 MiB of packed B, as for Float.
+    public static var columnBlock: Int { 256 }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-// The multi-threaded blocked GEMM, after BLIS: threads share each packed B panel and take
-// row blocks of A on demand. The work is one list in a fixed order — for each round
-// (column block jc, depth block pc): pack B (a few items), then compute each row block —
+// The multi-threaded blocked GEMM, after BLIS: threads share each packed B panel and the
+// packed A, and take row blocks on demand. The work is one list in a fixed order — for each
+// round (depth block pc, then column block jc): pack B (a few items), then compute each row
+// block (packing its rows of A in the first column block of a depth block) —
 // and each thread claims the next item in that order. Dependencies only ever point to
 // earlier items (a row block waits for its round's B panel and for the same row block of
 // the previous round; packing into one of the two B buffers waits for the round that used
@@ -122,21 +123,20 @@ func gemmBlockedTeam<T: GEMMScalar>(
     let mr = T.microRows, nr = T.microColumns
     // The block heights do not change any element's arithmetic, only who computes it.
     let blocks = gemmGuidedRowBlocks(rows: m, parts: parts, mr: mr, cap: T.rowBlock)
-    let mcMax = blocks.map(\.rows).max() ?? mr
     let rowBlocks = blocks.count
     let kcMax = min(T.depthBlock, k)
     let ncMax = min(T.columnBlock, (n + nr - 1) / nr * nr)
 
-    // Rounds in order: (jc, pc) with pc innermost, as in `gemmBlocked`.
+    // Rounds in order: (pc, jc) with jc innermost, as in `gemmBlocked`.
     var rounds: [(jc: Int, nc: Int, pc: Int, kc: Int)] = []
     var items: [GEMMWorkItem] = []
     var packItemsPerRound: [Int] = []
-    var jc = 0
-    while jc < n {
-        let nc = min(T.columnBlock, n - jc)
-        var pc = 0
-        while pc < k {
-            let kc = min(T.depthBlock, k - pc)
+    var pc = 0
+    while pc < k {
+        let kc = min(T.depthBlock, k - pc)
+        var jc = 0
+        while jc < n {
+            let nc = min(T.columnBlock, n - jc)
             let round = rounds.count
             rounds.append((jc, nc, pc, kc))
             let slivers = (nc + nr - 1) / nr
@@ -154,22 +154,29 @@ func gemmBlockedTeam<T: GEMMScalar>(
             for block in 0..<rowBlocks {
                 items.append(GEMMWorkItem(round: round, isPacking: false, first: block, end: block + 1))
             }
-            pc += kc
+            jc += nc
         }
-        jc += nc
+        pc += kc
     }
 
     let schedule = GEMMSchedule(items: items, packItemsPerRound: packItemsPerRound, rowBlocks: rowBlocks)
     let panelCount = kcMax * ncMax
-    let bBuffers = UnsafeMutablePointer<T>.allocate(capacity: 2 * panelCount)  // double-buffered
-    defer { bBuffers.deallocate() }
-    let bAddress = UInt(bitPattern: bBuffers), cAddress = UInt(bitPattern: c)
+    // The B panels (double-buffered) and all rows of A for one depth block: row block r
+    // packs its rows in the depth block's first round and reads them in the later ones
+    // (it runs its rounds in order), so each region has one writer at a time.
+    let mPadded = (m + mr - 1) / mr * mr
+    let bScratch = GEMMScratch<T>(count: 2 * panelCount)
+    let aScratch = GEMMScratch<T>(count: mPadded * kcMax)
+    defer { bScratch.release(); aScratch.release() }
+    let bAddress = UInt(bitPattern: bScratch.pointer), aAddress = UInt(bitPattern: aScratch.pointer)
+    let cAddress = UInt(bitPattern: c)
 
     parallelFor(count: parts) { _ in
         let bBuffers = UnsafeMutablePointer<T>(bitPattern: bAddress)!
+        let aBuffer = UnsafeMutablePointer<T>(bitPattern: aAddress)!
         let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        let buffers = GEMMPackBuffers<T>(rows: mcMax, depth: kcMax, columns: 0)
-        defer { buffers.deallocate() }
+        let edgeTile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
+        defer { edgeTile.deallocate() }
         while let item = schedule.claim() {
             let (jc, nc, pc, kc) = rounds[item.round]
             let packedB = bBuffers + (item.round % 2) * panelCount
@@ -182,10 +189,13 @@ func gemmBlockedTeam<T: GEMMScalar>(
                 }
             } else {
                 let (ic, rows) = blocks[item.first]
-                packA(a.offset(row: ic, col: pc), rows: rows, depth: kc, into: buffers.packedA)
-                gemmMacroKernel(rows: rows, columns: nc, depth: kc, packedA: buffers.packedA,
+                let packedA = aBuffer + ic * kc
+                if jc == 0 {
+                    packA(a.offset(row: ic, col: pc), rows: rows, depth: kc, into: packedA)
+                }
+                gemmMacroKernel(rows: rows, columns: nc, depth: kc, packedA: packedA,
                                 packedB: packedB, c: c + (ic * ldc + jc), ldc: ldc,
-                                addToC: accumulate || pc > 0, edgeTile: buffers.edgeTile)
+                                addToC: accumulate || pc > 0, edgeTile: edgeTile)
             }
             schedule.finished(item)
         }
