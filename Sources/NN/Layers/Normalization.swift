@@ -41,17 +41,25 @@ public final class LayerNorm: Module {
     }
 }
 
-/// `BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)`
-/// over `[N, C]` or `[N, C, L]`; buffers `running_mean` (0), `running_var` (1), `num_batches_tracked`.
-public final class BatchNorm1d: Module {
+/// Batch normalisation over every dimension but C (`[N, C, …]`), as `torch.nn.BatchNorm1d/2d/3d`:
+/// weight 1, bias 0, buffers `running_mean` (0), `running_var` (1), `num_batches_tracked`.
+/// Training uses the batch statistics and updates the running ones (momentum, unbiased variance);
+/// eval uses the running ones.
+public class BatchNorm: Module {
     public let numFeatures: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
+    /// The input ranks the layer accepts (BatchNorm1d: 2 or 3; 2d: 4; 3d: 5).
+    let acceptedRanks: [Int]
+
+    init(numFeatures: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool, acceptedRanks: [Int],
+         dtype: DType) throws {
+        guard numFeatures > 0 else { throw NNError("BatchNorm: num_features must be positive, got \(numFeatures)") }
+        guard eps > 0 else { throw NNError("BatchNorm: eps must be positive, got \(eps)") }
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.trackRunningStats = trackRunningStats
+        self.acceptedRanks = acceptedRanks
         super.init()
         if affine {
             registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
@@ -67,8 +75,12 @@ public final class BatchNorm1d: Module {
         "\(numFeatures), eps=\(eps), momentum=\(momentum), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
     }
     public override func forward(_ input: Tensor) throws -> Tensor {
-        guard (input.ndim == 2 || input.ndim == 3), input.shape[1] == numFeatures else {
-            throw NNError("BatchNorm1d: expected input [N, \(numFeatures)] or [N, \(numFeatures), L], got shape \(shapeString(input.shape))")
+        guard acceptedRanks.contains(input.ndim) else {
+            let ranks = acceptedRanks.map { "\($0)D" }.joined(separator: " or ")
+            throw NNError("\(typeName): expected \(ranks) input (got \(input.ndim)D input)")
+        }
+        guard input.shape[1] == numFeatures else {
+            throw NNError("\(typeName): expected \(numFeatures) channels in dimension 1, got input of shape \(shapeString(input.shape))")
         }
         let useBatchStats = training || !trackRunningStats
         if training && trackRunningStats, let count = buffer("num_batches_tracked") {
@@ -78,6 +90,56 @@ public final class BatchNorm1d: Module {
                                runningVar: useBatchStats && !training ? nil : buffer("running_var"),
                                weight: parameter("weight"), bias: parameter("bias"), training: useBatchStats,
                                momentum: momentum, eps: eps)
+    }
+}
+
+/// `BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)` over `[N, C]` or `[N, C, L]`.
+public final class BatchNorm1d: BatchNorm {
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                       acceptedRanks: [2, 3], dtype: dtype)
+    }
+}
+
+/// `BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)` over `[N, C, H, W]`.
+public final class BatchNorm2d: BatchNorm {
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                       acceptedRanks: [4], dtype: dtype)
+    }
+}
+
+/// `BatchNorm3d(num_features, …)` over `[N, C, D, H, W]`.
+public final class BatchNorm3d: BatchNorm {
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+                       acceptedRanks: [5], dtype: dtype)
+    }
+}
+
+/// `GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`: normalises each group of
+/// C / G channels of each sample over the group's channels and spatial positions; weight 1, bias 0.
+public final class GroupNorm: Module {
+    public let numGroups: Int, numChannels: Int, eps: Double, affine: Bool
+    public init(numGroups: Int, numChannels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) throws {
+        guard numGroups > 0, numChannels > 0 else { throw NNError("GroupNorm: num_groups and num_channels must be positive") }
+        guard numChannels % numGroups == 0 else { throw NNError("GroupNorm: num_channels must be divisible by num_groups") }
+        self.numGroups = numGroups
+        self.numChannels = numChannels
+        self.eps = eps
+        self.affine = affine
+        super.init()
+        if affine {
+            registerParameter("weight", try Init.constant([numChannels], 1, dtype: dtype))
+            registerParameter("bias", try Init.constant([numChannels], 0, dtype: dtype))
+        }
+    }
+    public override var extraRepr: String { "\(numGroups), \(numChannels), eps=\(eps), affine=\(affine ? "True" : "False")" }
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try F.groupNorm(input, numGroups: numGroups, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }
 }
 
@@ -94,5 +156,24 @@ public final class Dropout: Module {
     public override var extraRepr: String { "p=\(p), inplace=False" }
     public override func forward(_ input: Tensor) throws -> Tensor {
         try F.dropout(input, p: p, training: training, generator: generator)
+    }
+}
+
+/// `Dropout1d(p)` / `Dropout2d(p)` / `Dropout3d(p)`: zeroes whole channels (the same mask for every
+/// position of a channel) with probability p in training and scales the rest by 1 / (1 − p).
+public final class ChannelDropout: Module {
+    public let p: Double, spatialDims: Int
+    private let generator: Generator
+    public init(p: Double = 0.5, spatialDims: Int, generator: Generator) throws {
+        guard p >= 0 && p <= 1 else { throw NNError("Dropout\(spatialDims)d: probability has to be between 0 and 1, but got \(p)") }
+        self.p = p
+        self.spatialDims = spatialDims
+        self.generator = generator
+        super.init()
+    }
+    public override var typeName: String { "Dropout\(spatialDims)d" }
+    public override var extraRepr: String { "p=\(p), inplace=False" }
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try F.channelDropout(input, p: p, spatialDims: spatialDims, training: training, generator: generator)
     }
 }

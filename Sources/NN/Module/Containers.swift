@@ -48,3 +48,33 @@ public final class ModuleList: Module {
         return all[i]
     }
 }
+
+/// A dictionary of modules with registered parameters (`blocks.conv.weight`), in insertion
+/// order, as `torch.nn.ModuleDict`; not callable.
+public final class ModuleDict: Module {
+    public init(_ modules: [(String, Module)] = []) throws {
+        super.init()
+        for (key, m) in modules { try set(key, m) }
+    }
+    public var count: Int { children.count }
+    public var keys: [String] { children.map(\.0) }
+
+    /// Adds or replaces the module under `key` (keys are attribute names, as in PyTorch).
+    public func set(_ key: String, _ module: Module) throws {
+        guard !key.isEmpty, !key.contains(".") else {
+            throw NNError("ModuleDict: module name can't be empty or contain \".\", got \"\(key)\"")
+        }
+        registerModule(key, module)
+    }
+
+    public func module(forKey key: String) throws -> Module {
+        guard let m = module(key) else { throw NNError("KeyError: '\(key)'") }
+        return m
+    }
+
+    public func remove(_ key: String) throws -> Module {
+        let m = try module(forKey: key)
+        unregister(key)
+        return m
+    }
+}
