@@ -98,5 +98,49 @@ extension Library {
                                                    posWeight: try a.optionalTensor("pos_weight"), reduction: try a.reduction())
             })
         }
+        registerMoreFunctional()
+    }
+
+    /// Functional forms of the pooling, normalisation and dropout layers added after the spec's set.
+    func registerMoreFunctional() {
+        let ns = ["F"]
+        function("max_pool1d", "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "1-d max pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.maxPool1d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
+            })
+        }
+        function("avg_pool1d", "input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True", doc: "1-d average pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.avgPool1d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
+            })
+        }
+        for dims in [1, 2] {
+            function("adaptive_avg_pool\(dims)d", "input, output_size", doc: "Average pooling to a fixed output size.", in: ns) { a in
+                .tensor(try a.interpreter.engine { try F.adaptiveAvgPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
+            }
+        }
+        function("batch_norm", "input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05", doc: "Batch normalisation (updates the running statistics in training).", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.batchNorm(try a.tensor("input"), runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),
+                                weight: try a.optionalTensor("weight"), bias: try a.optionalTensor("bias"), training: try a.bool("training"),
+                                momentum: try a.double("momentum"), eps: try a.double("eps"))
+            })
+        }
+        function("group_norm", "input, num_groups, weight=None, bias=None, eps=1e-05", doc: "Group normalisation.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.groupNorm(try a.tensor("input"), numGroups: try a.int("num_groups"), weight: try a.optionalTensor("weight"),
+                                bias: try a.optionalTensor("bias"), eps: try a.double("eps"))
+            })
+        }
+        for dims in [1, 2, 3] {
+            function("dropout\(dims)d", "input, p=0.5, training=True", doc: "Zeroes whole channels with probability p (session generator).", in: ns) { a in
+                .tensor(try a.interpreter.engine {
+                    try F.channelDropout(try a.tensor("input"), p: try a.double("p"), spatialDims: dims, training: try a.bool("training"),
+                                         generator: a.interpreter.generator)
+                })
+            }
+        }
     }
 }

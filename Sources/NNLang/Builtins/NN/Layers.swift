@@ -24,6 +24,17 @@ extension Arguments {
     }
 
     var dtypeOrDefault: DType { get throws { try dtype() ?? .float32 } }
+
+    /// Adaptive pooling's `output_size`: `5`, `None`, or a tuple whose entries may be `None` (keep that size).
+    func adaptiveSizes(_ name: String = "output_size") throws -> [Int?] {
+        switch self[name] {
+        case .int(let i): return [i]
+        case .none: return [nil]
+        case .list, .tuple:
+            return try interpreter.iterateToArray(self[name]).map { $0.isNone ? nil : try interpreter.intValue($0) }
+        case let v: throw typeError(name, "an int, None or a tuple of them", v)
+        }
+    }
 }
 
 extension Library {
@@ -129,10 +140,12 @@ extension Library {
             try NN.MaxPool2d(kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"), padding: try a.sizes("padding"),
                              dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
         }
-        moduleClass("AvgPool2d", "kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True", doc: "2-d average pooling.", matches: { $0 is NN.AvgPool2d }) { a in
+        moduleClass("AvgPool2d", "kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None", doc: "2-d average pooling.", matches: { $0 is NN.AvgPool2d }) { a in
             try NN.AvgPool2d(kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"), padding: try a.sizes("padding"),
-                             ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
+                             ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"),
+                             divisorOverride: try a.optionalInt("divisor_override"))
         }
+        registerMoreLayers()
         moduleClass("Embedding", "num_embeddings, embedding_dim, padding_idx=None, dtype=None", doc: "A lookup table of embedding vectors.", matches: { $0 is NN.Embedding }) { a in
             try NN.Embedding(numEmbeddings: try a.int("num_embeddings"), embeddingDim: try a.int("embedding_dim"),
                              paddingIdx: try a.optionalInt("padding_idx"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
@@ -153,18 +166,20 @@ extension Library {
             return try NN.MultiheadAttention(embedDim: try a.int("embed_dim"), numHeads: try a.int("num_heads"), bias: try a.bool("bias"),
                                              batchFirst: try a.bool("batch_first"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
         }
-        moduleClass("RNN", "input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dtype=None", doc: "Elman RNN: returns (output, h_n).", matches: { $0 is NN.RNN }) { a in
+        moduleClass("RNN", "input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0.0, bidirectional=False, dtype=None", doc: "Elman RNN: returns (output, h_n).", matches: { $0 is NN.RNN }) { a in
             try NN.RNN(inputSize: try a.int("input_size"), hiddenSize: try a.int("hidden_size"), numLayers: try a.int("num_layers"),
                        nonlinearity: try a.string("nonlinearity"), bias: try a.bool("bias"), batchFirst: try a.bool("batch_first"),
-                       dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
+                       dropout: try a.double("dropout"), bidirectional: try a.bool("bidirectional"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
         }
-        moduleClass("GRU", "input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dtype=None", doc: "GRU: returns (output, h_n).", matches: { $0 is NN.GRU }) { a in
+        moduleClass("GRU", "input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False, dtype=None", doc: "GRU: returns (output, h_n).", matches: { $0 is NN.GRU }) { a in
             try NN.GRU(inputSize: try a.int("input_size"), hiddenSize: try a.int("hidden_size"), numLayers: try a.int("num_layers"),
-                       bias: try a.bool("bias"), batchFirst: try a.bool("batch_first"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
+                       bias: try a.bool("bias"), batchFirst: try a.bool("batch_first"), dropout: try a.double("dropout"),
+                       bidirectional: try a.bool("bidirectional"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
         }
-        moduleClass("LSTM", "input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dtype=None", doc: "LSTM: returns (output, (h_n, c_n)).", matches: { $0 is NN.LSTM }) { a in
+        moduleClass("LSTM", "input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False, dtype=None", doc: "LSTM: returns (output, (h_n, c_n)).", matches: { $0 is NN.LSTM }) { a in
             try NN.LSTM(inputSize: try a.int("input_size"), hiddenSize: try a.int("hidden_size"), numLayers: try a.int("num_layers"),
-                        bias: try a.bool("bias"), batchFirst: try a.bool("batch_first"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
+                        bias: try a.bool("bias"), batchFirst: try a.bool("batch_first"), dropout: try a.double("dropout"),
+                        bidirectional: try a.bool("bidirectional"), dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
         }
         moduleClass("RNNCell", "input_size, hidden_size, bias=True, nonlinearity='tanh', dtype=None", doc: "One RNN step: returns h'.", matches: { $0 is NN.RNNCell }) { a in
             try NN.RNNCell(inputSize: try a.int("input_size"), hiddenSize: try a.int("hidden_size"), bias: try a.bool("bias"),
@@ -199,6 +214,68 @@ extension Library {
         }
         moduleClass("BCEWithLogitsLoss", "weight=None, reduction='mean', pos_weight=None", doc: "Binary cross-entropy of logits.", matches: { $0 is NN.BCEWithLogitsLoss }) { a in
             NN.BCEWithLogitsLoss(weight: try a.optionalTensor("weight"), reduction: try a.reduction(), posWeight: try a.optionalTensor("pos_weight"))
+        }
+    }
+}
+
+extension Library {
+    /// Pooling, normalisation, dropout and container layers added after the spec's set.
+    func registerMoreLayers() {
+        moduleClass("MaxPool1d", "kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "1-d max pooling.", matches: { $0 is NN.MaxPool1d }) { a in
+            try NN.MaxPool1d(kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"), padding: try a.sizes("padding"),
+                             dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
+        }
+        moduleClass("AvgPool1d", "kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True", doc: "1-d average pooling.", matches: { $0 is NN.AvgPool1d }) { a in
+            try NN.AvgPool1d(kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"), padding: try a.sizes("padding"),
+                             ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
+        }
+        for dims in [1, 2] {
+            moduleClass("AdaptiveAvgPool\(dims)d", "output_size", doc: "Average pooling to a fixed output size (PyTorch's bins).",
+                        matches: { ($0 as? NN.AdaptiveAvgPool)?.spatialDims == dims }) { a in
+                try NN.AdaptiveAvgPool(outputSize: try a.adaptiveSizes(), spatialDims: dims)
+            }
+        }
+        for (name, make) in [("BatchNorm2d", { try NN.BatchNorm2d(numFeatures: $0, eps: $1, momentum: $2, affine: $3, trackRunningStats: $4, dtype: $5) as NN.BatchNorm }),
+                             ("BatchNorm3d", { try NN.BatchNorm3d(numFeatures: $0, eps: $1, momentum: $2, affine: $3, trackRunningStats: $4, dtype: $5) as NN.BatchNorm })]
+            as [(String, (Int, Double, Double, Bool, Bool, DType) throws -> NN.BatchNorm)] {
+            moduleClass(name, "num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, dtype=None", doc: "Batch normalisation over N and the spatial dimensions.", matches: { $0.typeName == name }) { a in
+                try make(try a.int("num_features"), try a.double("eps"), try a.double("momentum"), try a.bool("affine"),
+                         try a.bool("track_running_stats"), try a.dtypeOrDefault)
+            }
+        }
+        moduleClass("GroupNorm", "num_groups, num_channels, eps=1e-05, affine=True, dtype=None", doc: "Group normalisation.", matches: { $0 is NN.GroupNorm }) { a in
+            try NN.GroupNorm(numGroups: try a.int("num_groups"), numChannels: try a.int("num_channels"), eps: try a.double("eps"),
+                             affine: try a.bool("affine"), dtype: try a.dtypeOrDefault)
+        }
+        for dims in [1, 2, 3] {
+            moduleClass("Dropout\(dims)d", "p=0.5", doc: "Zeroes whole channels with probability p in training (session generator).",
+                        matches: { ($0 as? NN.ChannelDropout)?.spatialDims == dims }) { a in
+                try NN.ChannelDropout(p: try a.double("p"), spatialDims: dims, generator: a.interpreter.generator)
+            }
+        }
+        moduleClass("Unflatten", "dim, unflattened_size", doc: "Splits one dimension into several (inverse of Flatten).", matches: { $0 is NN.Unflatten }) { a in
+            try NN.Unflatten(dim: try a.int("dim"), unflattenedSize: try a.sizes("unflattened_size"))
+        }
+        moduleClass("ModuleDict", "modules=None", doc: "A dictionary of modules whose parameters are registered.", matches: { $0 is NN.ModuleDict }) { a in
+            let rt = a.interpreter
+            var pairs: [(String, NN.Module)] = []
+            switch a["modules"] {
+            case .none: break
+            case .dict(let d):
+                for (k, v) in zip(d.keys, d.values) {
+                    guard case .str(let key) = k else { throw LangError("ModuleDict keys must be strings, not \(k.typeName)") }
+                    pairs.append((key, try rt.moduleValue(v, "ModuleDict value")))
+                }
+            default:
+                for item in try rt.iterateToArray(a["modules"]) {
+                    let pair = try rt.iterateToArray(item)
+                    guard pair.count == 2, case .str(let key) = pair[0] else {
+                        throw LangError("ModuleDict(): expected a dict or (str, module) pairs")
+                    }
+                    pairs.append((key, try rt.moduleValue(pair[1], "ModuleDict value")))
+                }
+            }
+            return try NN.ModuleDict(pairs)
         }
     }
 }

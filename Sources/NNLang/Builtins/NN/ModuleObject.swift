@@ -48,6 +48,7 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
                 try self.call(a.rest, a.keywords, a.interpreter)
             })
         }
+        if let dict = module as? NN.ModuleDict, let method = moduleDictMethod(dict, name) { return method }
         if let method = interpreter.library.moduleMethod(name) {
             return .boundMethod(BoundMethod(receiver: .object(self), function: .builtin(method)))
         }
@@ -85,8 +86,27 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         }
     }
 
-    // Containers: `seq[0]`, `len(seq)`, `for layer in seq`.
+    /// `keys()`, `values()`, `items()`, `pop(key)` of a ModuleDict.
+    private func moduleDictMethod(_ dict: NN.ModuleDict, _ name: String) -> Value? {
+        let rt = interpreter
+        func make(_ signature: String, _ body: @escaping (Arguments) throws -> Value) -> Value {
+            .builtin(rt.library.makeFunction(name, signature, doc: "", body))
+        }
+        switch name {
+        case "keys": return make("") { _ in .list(ListObject(dict.keys.map { .str($0) })) }
+        case "values": return make("") { _ in .list(ListObject(dict.children.map { rt.wrap($0.1) })) }
+        case "items": return make("") { _ in .list(ListObject(dict.children.map { .tuple([.str($0.0), rt.wrap($0.1)]) })) }
+        case "pop": return make("key") { a in rt.wrap(try rt.engine { try dict.remove(try a.string("key")) }) }
+        default: return nil
+        }
+    }
+
+    // Containers: `seq[0]`, `len(seq)`, `for layer in seq`; ModuleDict: `d["key"]`, `for key in d`, `key in d`.
     override func getItem(_ index: Value, _ interpreter: Interpreter) throws -> Value {
+        if let dict = module as? NN.ModuleDict {
+            guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
+            return interpreter.wrap(try interpreter.engine { try dict.module(forKey: key) })
+        }
         let kids = module.children
         if case .object(let o as SliceObject) = index {
             let picked = try interpreter.sliceItems(kids.map(\.1), o)
@@ -95,9 +115,21 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         let i = try interpreter.sequenceIndex(index, count: kids.count, kind: module.typeName)
         return interpreter.wrap(kids[i].1)
     }
+    override func setItem(_ index: Value, _ value: Value, _ interpreter: Interpreter) throws {
+        guard let dict = module as? NN.ModuleDict else { try super.setItem(index, value, interpreter); return }
+        guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
+        let m = try interpreter.moduleValue(value, "ModuleDict value")
+        try interpreter.engine { try dict.set(key, m) }
+    }
+    override func contains(_ item: Value, _ interpreter: Interpreter) throws -> Bool? {
+        guard let dict = module as? NN.ModuleDict else { return nil }
+        guard case .str(let key) = item else { return false }
+        return dict.keys.contains(key)
+    }
     override func length(_ interpreter: Interpreter) throws -> Int? { module.children.count }
     override func makeIterator(_ interpreter: Interpreter) throws -> ValueIterator? {
-        ArrayIterator(module.children.map { interpreter.wrap($0.1) })
+        if let dict = module as? NN.ModuleDict { return ArrayIterator(dict.keys.map { .str($0) }) }
+        return ArrayIterator(module.children.map { interpreter.wrap($0.1) })
     }
     override func equals(_ other: Value, _ interpreter: Interpreter) throws -> Bool {
         if case .object(let o as ModuleObject) = other { return o.module === module }

@@ -39,11 +39,23 @@ final class ParamGroupView: NativeObject {
     }
 }
 
-/// `StepLR(optimizer, step_size, gamma)`.
+/// What the language needs of a learning-rate schedule.
+protocol LearningRateSchedule: AnyObject {
+    func step()
+    var lastLR: Double { get }
+}
+extension NN.StepLR: LearningRateSchedule {}
+extension NN.CosineAnnealingLR: LearningRateSchedule {}
+
+/// `StepLR(optimizer, step_size, gamma)`, `CosineAnnealingLR(optimizer, T_max, eta_min)`.
 final class SchedulerObject: NativeObject {
-    let scheduler: NN.StepLR
-    init(_ scheduler: NN.StepLR) { self.scheduler = scheduler }
-    override var typeName: String { "StepLR" }
+    let scheduler: any LearningRateSchedule
+    let name: String
+    init(_ scheduler: any LearningRateSchedule, name: String = "StepLR") {
+        self.scheduler = scheduler
+        self.name = name
+    }
+    override var typeName: String { name }
 }
 
 extension Library {
@@ -88,14 +100,37 @@ extension Library {
                 return .none
             }
         }
-        method("StepLR", "step", "", doc: "Advances the schedule by one epoch.") { a in
-            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
-            o.scheduler.step()
-            return .none
+        function("CosineAnnealingLR", "optimizer, T_max, eta_min=0.0", doc: "Anneals the learning rate to eta_min along a half cosine over T_max steps.", in: ["optim", "lr_scheduler"]) { a in
+            guard case .object(let o as OptimizerObject) = a["optimizer"] else { throw LangError("CosineAnnealingLR(): optimizer must be an optimiser") }
+            let s = try a.interpreter.engine { try NN.CosineAnnealingLR(o.optimizer, tMax: try a.int("T_max"), etaMin: try a.double("eta_min")) }
+            return .object(SchedulerObject(s, name: "CosineAnnealingLR"))
         }
-        method("StepLR", "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
-            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
-            return .list(ListObject([.float(o.scheduler.lastLR)]))
+        for type in ["StepLR", "CosineAnnealingLR"] {
+            method(type, "step", "", doc: "Advances the schedule by one epoch.") { a in
+                guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+                o.scheduler.step()
+                return .none
+            }
+            method(type, "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
+                guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+                return .list(ListObject([.float(o.scheduler.lastLR)]))
+            }
         }
+        // torch.nn.utils.clip_grad_norm_ (nn.utils also reaches it as torch.nn.utils)
+        function("clip_grad_norm_", "parameters, max_norm, norm_type=2.0, error_if_nonfinite=False", doc: "Scales the gradients so their total norm is at most max_norm; returns the total norm.", in: ["nn.utils"]) { a in
+            let rt = a.interpreter
+            let params: [Tensor]
+            if case .tensor(let t) = a["parameters"] { params = [t] } else {
+                params = try rt.iterateToArray(a["parameters"]).map { try rt.tensorValue($0, "clip_grad_norm_() parameter") }
+            }
+            guard let maxNorm = rt.number(a["max_norm"]) else { throw LangError("clip_grad_norm_(): max_norm must be a number") }
+            let normType: Double
+            if case .str(let s) = a["norm_type"], s == "inf" { normType = .infinity } else {
+                guard let n = rt.number(a["norm_type"]) else { throw LangError("clip_grad_norm_(): norm_type must be a number or 'inf'") }
+                normType = n
+            }
+            return .tensor(try rt.engine { try F.clipGradNorm(params, maxNorm: maxNorm, normType: normType, errorIfNonfinite: try a.bool("error_if_nonfinite")) })
+        }
+        namespace("nn").members["utils"] = .object(namespace("nn.utils"))
     }
 }
