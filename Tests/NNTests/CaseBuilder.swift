@@ -82,11 +82,12 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
     if has("adaptive_avg_pool") { return try AdaptiveAvgPool(outputSize: adaptiveSizes(c), spatialDims: has("adaptive_avg_pool2d") ? 2 : 1) }
     if has("unflatten") { return try Unflatten(dim: c.int("dim", 0), unflattenedSize: c.ints("unflattened_size", [])) }
     if has("batch_norm2d") || has("batch_norm3d") {
-        let (nf, eps, mom, aff, track) = (c.int("num_features", 0), c.double("eps", 1e-5), c.double("momentum", 0.1), c.bool("affine", true), c.bool("track_running_stats", true))
-        if has("batch_norm2d") { return try BatchNorm2d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, dtype: d) }
-        return try BatchNorm3d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, dtype: d)
+        let (nf, eps, aff, track, bias) = (c.int("num_features", 0), c.double("eps", 1e-5), c.bool("affine", true), c.bool("track_running_stats", true), c.bool("bias", true))
+        let mom: Double? = c.kwargs["momentum"] is NSNull ? nil : c.double("momentum", 0.1)
+        if has("batch_norm2d") { return try BatchNorm2d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d) }
+        return try BatchNorm3d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d)
     }
-    if has("group_norm") { return try GroupNorm(numGroups: c.int("num_groups", 1), numChannels: c.int("num_channels", 0), eps: c.double("eps", 1e-5), affine: c.bool("affine", true), dtype: d) }
+    if has("group_norm") { return try GroupNorm(numGroups: c.int("num_groups", 1), numChannels: c.int("num_channels", 0), eps: c.double("eps", 1e-5), affine: c.bool("affine", true), bias: c.bool("bias", true), dtype: d) }
     if has("embedding") { return try Embedding(numEmbeddings: c.int("num_embeddings", 0), embeddingDim: c.int("embedding_dim", 0), paddingIdx: c.kwargs["padding_idx"] as? Int, dtype: d, generator: g) }
     if has("layer_norm") { return try LayerNorm(normalizedShape: c.ints("normalized_shape", []), eps: c.double("eps", 1e-5), elementwiseAffine: c.bool("elementwise_affine", true), dtype: d) }
     if has("batch_norm1d") { return try BatchNorm1d(numFeatures: c.int("num_features", 0), momentum: c.double("momentum", 0.1), dtype: d) }

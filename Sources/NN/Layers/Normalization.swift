@@ -43,14 +43,15 @@ public final class LayerNorm: Module {
 
 /// Batch normalisation over every dimension but C (`[N, C, …]`), as `torch.nn.BatchNorm1d/2d/3d`:
 /// weight 1, bias 0, buffers `running_mean` (0), `running_var` (1), `num_batches_tracked`.
-/// Training uses the batch statistics and updates the running ones (momentum, unbiased variance);
-/// eval uses the running ones.
+/// Training uses the batch statistics and updates the running ones (momentum, unbiased variance;
+/// `momentum: nil` is PyTorch's cumulative average, 1 / num_batches_tracked); eval uses the running
+/// ones. `bias: false` (PyTorch 2.13's keyword) keeps the weight only.
 public class BatchNorm: Module {
-    public let numFeatures: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool
+    public let numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, hasBias: Bool, trackRunningStats: Bool
     /// The input ranks the layer accepts (BatchNorm1d: 2 or 3; 2d: 4; 3d: 5).
     let acceptedRanks: [Int]
 
-    init(numFeatures: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool, acceptedRanks: [Int],
+    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, bias: Bool, trackRunningStats: Bool, acceptedRanks: [Int],
          dtype: DType) throws {
         guard numFeatures > 0 else { throw NNError("BatchNorm: num_features must be positive, got \(numFeatures)") }
         guard eps > 0 else { throw NNError("BatchNorm: eps must be positive, got \(eps)") }
@@ -58,12 +59,13 @@ public class BatchNorm: Module {
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
+        self.hasBias = affine && bias
         self.trackRunningStats = trackRunningStats
         self.acceptedRanks = acceptedRanks
         super.init()
         if affine {
             registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
-            registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype))
+            if bias { registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype)) }
         }
         if trackRunningStats {
             registerBuffer("running_mean", try Init.constant([numFeatures], 0, dtype: dtype, requiresGrad: false))
@@ -72,7 +74,7 @@ public class BatchNorm: Module {
         }
     }
     public override var extraRepr: String {
-        "\(numFeatures), eps=\(eps), momentum=\(momentum), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
+        "\(numFeatures), eps=\(eps), momentum=\(momentum.map { "\($0)" } ?? "None"), affine=\(affine ? "True" : "False"), bias=\(hasBias ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
     }
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard acceptedRanks.contains(input.ndim) else {
@@ -83,61 +85,68 @@ public class BatchNorm: Module {
             throw NNError("\(typeName): expected \(numFeatures) channels in dimension 1, got input of shape \(shapeString(input.shape))")
         }
         let useBatchStats = training || !trackRunningStats
+        var factor = momentum ?? 0
         if training && trackRunningStats, let count = buffer("num_batches_tracked") {
-            try count.assign(try Tensor.constant([try count.item() + 1], shape: [], dtype: .int64))
+            let batches = try count.item() + 1
+            try count.assign(try Tensor.constant([batches], shape: [], dtype: .int64))
+            if momentum == nil { factor = 1 / batches }
         }
         return try F.batchNorm(input, runningMean: useBatchStats && !training ? nil : buffer("running_mean"),
                                runningVar: useBatchStats && !training ? nil : buffer("running_var"),
                                weight: parameter("weight"), bias: parameter("bias"), training: useBatchStats,
-                               momentum: momentum, eps: eps)
+                               momentum: factor, eps: eps)
     }
 }
 
 /// `BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)` over `[N, C]` or `[N, C, L]`.
 public final class BatchNorm1d: BatchNorm {
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
-        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, bias: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias, trackRunningStats: trackRunningStats,
                        acceptedRanks: [2, 3], dtype: dtype)
     }
 }
 
 /// `BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)` over `[N, C, H, W]`.
 public final class BatchNorm2d: BatchNorm {
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
-        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, bias: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias, trackRunningStats: trackRunningStats,
                        acceptedRanks: [4], dtype: dtype)
     }
 }
 
 /// `BatchNorm3d(num_features, …)` over `[N, C, D, H, W]`.
 public final class BatchNorm3d: BatchNorm {
-    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
-                trackRunningStats: Bool = true, dtype: DType = .float32) throws {
-        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats,
+    public init(numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, bias: Bool = true, dtype: DType = .float32) throws {
+        try super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, bias: bias, trackRunningStats: trackRunningStats,
                        acceptedRanks: [5], dtype: dtype)
     }
 }
 
-/// `GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`: normalises each group of
+/// `GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, bias=True)`: normalises each group of
 /// C / G channels of each sample over the group's channels and spatial positions; weight 1, bias 0.
 public final class GroupNorm: Module {
-    public let numGroups: Int, numChannels: Int, eps: Double, affine: Bool
-    public init(numGroups: Int, numChannels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) throws {
+    public let numGroups: Int, numChannels: Int, eps: Double, affine: Bool, hasBias: Bool
+    public init(numGroups: Int, numChannels: Int, eps: Double = 1e-5, affine: Bool = true, bias: Bool = true,
+                dtype: DType = .float32) throws {
         guard numGroups > 0, numChannels > 0 else { throw NNError("GroupNorm: num_groups and num_channels must be positive") }
         guard numChannels % numGroups == 0 else { throw NNError("GroupNorm: num_channels must be divisible by num_groups") }
         self.numGroups = numGroups
         self.numChannels = numChannels
         self.eps = eps
         self.affine = affine
+        self.hasBias = affine && bias
         super.init()
         if affine {
             registerParameter("weight", try Init.constant([numChannels], 1, dtype: dtype))
-            registerParameter("bias", try Init.constant([numChannels], 0, dtype: dtype))
+            if bias { registerParameter("bias", try Init.constant([numChannels], 0, dtype: dtype)) }
         }
     }
-    public override var extraRepr: String { "\(numGroups), \(numChannels), eps=\(eps), affine=\(affine ? "True" : "False")" }
+    public override var extraRepr: String {
+        "\(numGroups), \(numChannels), eps=\(eps), affine=\(affine ? "True" : "False"), bias=\(hasBias ? "True" : "False")"
+    }
     public override func forward(_ input: Tensor) throws -> Tensor {
         try F.groupNorm(input, numGroups: numGroups, weight: parameter("weight"), bias: parameter("bias"), eps: eps)
     }

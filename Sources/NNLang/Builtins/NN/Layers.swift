@@ -154,9 +154,10 @@ extension Library {
             try NN.LayerNorm(normalizedShape: try a.sizes("normalized_shape"), eps: try a.double("eps"),
                              elementwiseAffine: try a.bool("elementwise_affine"), bias: try a.bool("bias"), dtype: try a.dtypeOrDefault)
         }
-        moduleClass("BatchNorm1d", "num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, dtype=None", doc: "Batch normalisation.", matches: { $0 is NN.BatchNorm1d }) { a in
-            try NN.BatchNorm1d(numFeatures: try a.int("num_features"), eps: try a.double("eps"), momentum: try a.double("momentum"),
-                               affine: try a.bool("affine"), trackRunningStats: try a.bool("track_running_stats"), dtype: try a.dtypeOrDefault)
+        moduleClass("BatchNorm1d", "num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, dtype=None, *, bias=True", doc: "Batch normalisation.", matches: { $0 is NN.BatchNorm1d }) { a in
+            try NN.BatchNorm1d(numFeatures: try a.int("num_features"), eps: try a.double("eps"), momentum: try a.optionalDouble("momentum"),
+                               affine: try a.bool("affine"), trackRunningStats: try a.bool("track_running_stats"), bias: try a.bool("bias"),
+                               dtype: try a.dtypeOrDefault)
         }
         moduleClass("Dropout", "p=0.5", doc: "Zeroes elements with probability p in training (session generator).", matches: { $0 is NN.Dropout }) { a in
             try NN.Dropout(p: try a.double("p"), generator: a.interpreter.generator)
@@ -235,17 +236,18 @@ extension Library {
                 try NN.AdaptiveAvgPool(outputSize: try a.adaptiveSizes(), spatialDims: dims)
             }
         }
-        for (name, make) in [("BatchNorm2d", { try NN.BatchNorm2d(numFeatures: $0, eps: $1, momentum: $2, affine: $3, trackRunningStats: $4, dtype: $5) as NN.BatchNorm }),
-                             ("BatchNorm3d", { try NN.BatchNorm3d(numFeatures: $0, eps: $1, momentum: $2, affine: $3, trackRunningStats: $4, dtype: $5) as NN.BatchNorm })]
-            as [(String, (Int, Double, Double, Bool, Bool, DType) throws -> NN.BatchNorm)] {
-            moduleClass(name, "num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, dtype=None", doc: "Batch normalisation over N and the spatial dimensions.", matches: { $0.typeName == name }) { a in
-                try make(try a.int("num_features"), try a.double("eps"), try a.double("momentum"), try a.bool("affine"),
-                         try a.bool("track_running_stats"), try a.dtypeOrDefault)
+        for dims in [2, 3] {
+            moduleClass("BatchNorm\(dims)d", "num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, dtype=None, *, bias=True", doc: "Batch normalisation over N and the spatial dimensions.", matches: { $0.typeName == "BatchNorm\(dims)d" }) { a in
+                let (n, eps, momentum) = (try a.int("num_features"), try a.double("eps"), try a.optionalDouble("momentum"))
+                let (affine, track, bias, dtype) = (try a.bool("affine"), try a.bool("track_running_stats"), try a.bool("bias"), try a.dtypeOrDefault)
+                return dims == 2
+                    ? try NN.BatchNorm2d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track, bias: bias, dtype: dtype)
+                    : try NN.BatchNorm3d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track, bias: bias, dtype: dtype)
             }
         }
-        moduleClass("GroupNorm", "num_groups, num_channels, eps=1e-05, affine=True, dtype=None", doc: "Group normalisation.", matches: { $0 is NN.GroupNorm }) { a in
+        moduleClass("GroupNorm", "num_groups, num_channels, eps=1e-05, affine=True, dtype=None, *, bias=True", doc: "Group normalisation.", matches: { $0 is NN.GroupNorm }) { a in
             try NN.GroupNorm(numGroups: try a.int("num_groups"), numChannels: try a.int("num_channels"), eps: try a.double("eps"),
-                             affine: try a.bool("affine"), dtype: try a.dtypeOrDefault)
+                             affine: try a.bool("affine"), bias: try a.bool("bias"), dtype: try a.dtypeOrDefault)
         }
         for dims in [1, 2, 3] {
             moduleClass("Dropout\(dims)d", "p=0.5", doc: "Zeroes whole channels with probability p in training (session generator).",
