@@ -67,13 +67,13 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
     if has("conv_transpose1d") || has("conv_transpose2d") {
         let args = (inC, outC, k, c.ints("stride", [1]), c.ints("padding", [0]), c.ints("output_padding", [0]), c.ints("dilation", [1]))
         if has("conv_transpose1d") {
-            return try ConvTranspose1d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
+            return try ConvTranspose1d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, groups: c.int("groups", 1), bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
         }
-        return try ConvTranspose2d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
+        return try ConvTranspose2d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, groups: c.int("groups", 1), bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
     }
-    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
+    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
+    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
+    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
     let poolStride = c.kwargs["stride"] == nil ? nil : c.ints("stride", [1]), ceil = c.bool("ceil_mode", false)
     if has("max_pool2d") { return try MaxPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1]), ceilMode: ceil) }
     if has("avg_pool2d") { return try AvgPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }

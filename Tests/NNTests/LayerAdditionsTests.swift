@@ -96,3 +96,38 @@ import Testing
     #expect(throws: NNError.self) { try F.adaptiveAvgPool(x, outputSize: [0], spatialDims: 2) }
     #expect(throws: NNError.self) { try F.maxPool1d(x, kernelSize: [2]) }
 }
+
+@Test func inPlaceInitialisersFollowTorchNnInit() throws {
+    let g = Generator(seed: 11)
+    let w = try Tensor.zeros([512, 256], dtype: .float64, requiresGrad: true)
+    let storage = ObjectIdentifier(w.data.storage)
+    try InitInPlace.kaimingNormal(w, nonlinearity: "relu", generator: g)
+    #expect(ObjectIdentifier(w.data.storage) == storage, "initialisers overwrite in place")
+    let v = w.data.toDoubles()
+    let std = (v.map { $0 * $0 }.reduce(0, +) / Double(v.count)).squareRoot()
+    #expect(abs(std - (2.0 / 256).squareRoot()) < 0.02 * (2.0 / 256).squareRoot())
+    try InitInPlace.xavierUniform(w, generator: g)
+    let bound = (6.0 / 768).squareRoot()
+    #expect(w.data.toDoubles().allSatisfy { abs($0) <= bound })
+    try InitInPlace.kaimingUniform(w, mode: "fan_out", generator: g)    // a = 0: gain √2, fan_out 512
+    #expect(w.data.toDoubles().allSatisfy { abs($0) <= (6.0 / 512).squareRoot() })
+    #expect(try InitInPlace.gain("tanh") == 5.0 / 3)
+    #expect(throws: NNError.self) { try InitInPlace.xavierUniform(try Tensor.zeros([3]), generator: g) }
+    #expect(throws: NNError.self) { try InitInPlace.gain("swish") }
+    #expect(throws: NNError.self) { try InitInPlace.kaimingNormal(w, mode: "fan_avg", generator: g) }
+    #expect(throws: NNError.self) { try InitInPlace.constant(try Tensor.zeros([2], dtype: .int64), 1) }
+}
+
+@Test func groupedConvolutionChecksChannels() throws {
+    let g = Generator(seed: 4)
+    #expect(throws: NNError.self) { try Conv2d(inChannels: 3, outChannels: 4, kernelSize: [3], groups: 2, generator: g) }
+    #expect(throws: NNError.self) { try Conv2d(inChannels: 4, outChannels: 3, kernelSize: [3], groups: 2, generator: g) }
+    let conv = try Conv2d(inChannels: 4, outChannels: 4, kernelSize: [1], groups: 4, bias: false, dtype: .float64, generator: g)
+    #expect(conv.weight.shape == [4, 1, 1, 1])
+    // depthwise 1×1: each output channel is its input channel scaled by its own weight
+    let x = try Tensor.ones([1, 4, 2, 2], dtype: .float64)
+    let y = try conv.forward(x).data.toDoubles()
+    let w = conv.weight.data.toDoubles()
+    for c in 0..<4 { #expect(y[(c * 4)..<(c * 4 + 4)].allSatisfy { abs($0 - w[c]) < 1e-15 }) }
+    #expect(throws: NNError.self) { try conv.forward(try Tensor.ones([1, 3, 2, 2], dtype: .float64)) }
+}

@@ -2,7 +2,7 @@ import Autograd
 import Tensor
 
 /// `Conv1d`, `Conv2d`, `Conv3d` share this class (PyTorch's `_ConvNd`): weight
-/// `[out, in, kernel…]`, bias `[out]`, both U(±1/√(in·∏kernel)).
+/// `[out, in / groups, kernel…]`, bias `[out]`, both U(±1/√((in / groups)·∏kernel)).
 ///
 /// ```swift
 /// let conv = try Conv2d(inChannels: 3, outChannels: 16, kernelSize: [3], padding: .same, generator: g)
@@ -15,8 +15,10 @@ public class ConvNd: Module {
     init(spatialDims: Int, inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int], padding: ConvPadding,
          dilation: [Int], groups: Int, bias: Bool, dtype: DType, generator: Generator) throws {
         let op = "Conv\(spatialDims)d"
-        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
         guard inChannels > 0, outChannels > 0 else { throw NNError("\(op): channel counts must be positive") }
+        guard groups > 0 else { throw NNError("\(op): groups must be a positive integer") }
+        guard inChannels % groups == 0 else { throw NNError("\(op): in_channels must be divisible by groups") }
+        guard outChannels % groups == 0 else { throw NNError("\(op): out_channels must be divisible by groups") }
         self.spatialDims = spatialDims
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -33,7 +35,7 @@ public class ConvNd: Module {
         }
         self.groups = groups
         super.init()
-        let shape = [outChannels, inChannels] + self.kernelSize
+        let shape = [outChannels, inChannels / groups] + self.kernelSize
         let bound = Init.fanInBound(shape)
         registerParameter("weight", try Init.uniform(shape, bound: bound, dtype: dtype, generator: generator))
         registerParameter("bias", bias ? try Init.uniform([outChannels], bound: bound, dtype: dtype, generator: generator) : nil)
@@ -52,6 +54,7 @@ public class ConvNd: Module {
         default: break
         }
         if dilation.contains(where: { $0 != 1 }) { s += ", dilation=\(tupleString(dilation))" }
+        if groups != 1 { s += ", groups=\(groups)" }
         if bias == nil { s += ", bias=False" }
         return s
     }
@@ -96,8 +99,10 @@ public class ConvTransposeNd: Module {
     init(spatialDims: Int, inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int], padding: [Int], outputPadding: [Int],
          groups: Int, bias: Bool, dilation: [Int], dtype: DType, generator: Generator) throws {
         let op = "ConvTranspose\(spatialDims)d"
-        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
         guard inChannels > 0, outChannels > 0 else { throw NNError("\(op): channel counts must be positive") }
+        guard groups > 0 else { throw NNError("\(op): groups must be a positive integer") }
+        guard inChannels % groups == 0 else { throw NNError("\(op): in_channels must be divisible by groups") }
+        guard outChannels % groups == 0 else { throw NNError("\(op): out_channels must be divisible by groups") }
         self.spatialDims = spatialDims
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -108,7 +113,7 @@ public class ConvTransposeNd: Module {
         self.dilation = try expandArgument(op, "dilation", dilation, dims: spatialDims)
         self.groups = groups
         super.init()
-        let shape = [inChannels, outChannels] + self.kernelSize
+        let shape = [inChannels, outChannels / groups] + self.kernelSize
         let bound = Init.fanInBound(shape)
         registerParameter("weight", try Init.uniform(shape, bound: bound, dtype: dtype, generator: generator))
         registerParameter("bias", bias ? try Init.uniform([outChannels], bound: bound, dtype: dtype, generator: generator) : nil)
@@ -119,9 +124,11 @@ public class ConvTransposeNd: Module {
     public override var typeName: String { "ConvTranspose\(spatialDims)d" }
     public override var extraRepr: String {
         var s = "\(inChannels), \(outChannels), kernel_size=\(tupleString(kernelSize)), stride=\(tupleString(stride))"
+        // PyTorch's _ConvNd.extra_repr order: padding, dilation, output_padding, groups, bias
         if padding.contains(where: { $0 != 0 }) { s += ", padding=\(tupleString(padding))" }
-        if outputPadding.contains(where: { $0 != 0 }) { s += ", output_padding=\(tupleString(outputPadding))" }
         if dilation.contains(where: { $0 != 1 }) { s += ", dilation=\(tupleString(dilation))" }
+        if outputPadding.contains(where: { $0 != 0 }) { s += ", output_padding=\(tupleString(outputPadding))" }
+        if groups != 1 { s += ", groups=\(groups)" }
         if bias == nil { s += ", bias=False" }
         return s
     }
