@@ -91,6 +91,16 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
     if has("embedding") { return try Embedding(numEmbeddings: c.int("num_embeddings", 0), embeddingDim: c.int("embedding_dim", 0), paddingIdx: c.kwargs["padding_idx"] as? Int, dtype: d, generator: g) }
     if has("layer_norm") { return try LayerNorm(normalizedShape: c.ints("normalized_shape", []), eps: c.double("eps", 1e-5), elementwiseAffine: c.bool("elementwise_affine", true), dtype: d) }
     if has("batch_norm1d") { return try BatchNorm1d(numFeatures: c.int("num_features", 0), momentum: c.double("momentum", 0.1), dtype: d) }
+    if has("transformer_encoder") {
+        let activation: Module = c.string("activation", "relu") == "gelu" ? GELU() : ReLU()
+        let layer = try TransformerEncoderLayer(dModel: c.int("d_model", 0), nhead: c.int("nhead", 1), dimFeedforward: c.int("dim_feedforward", 2048),
+                                                dropout: c.double("dropout", 0.1), activation: activation, layerNormEps: c.double("layer_norm_eps", 1e-5),
+                                                batchFirst: c.bool("batch_first", false), normFirst: c.bool("norm_first", false), bias: c.bool("bias", true),
+                                                dtype: d, generator: g)
+        guard has("transformer_encoder_2layers") else { return layer }
+        return try TransformerEncoder(encoderLayer: layer, numLayers: c.int("num_layers", 1),
+                                      norm: c.bool("norm", false) ? try LayerNorm(normalizedShape: [c.int("d_model", 0)], dtype: d) : nil)
+    }
     if has("mha") { return try MultiheadAttention(embedDim: c.int("embed_dim", 0), numHeads: c.int("num_heads", 1), bias: c.bool("bias", true), batchFirst: c.bool("batch_first", false), dtype: d, generator: g) }
     let inS = c.int("input_size", 0), hS = c.int("hidden_size", 0)
     if has("rnn_cell") { return try RNNCell(inputSize: inS, hiddenSize: hS, bias: c.bool("bias", true), nonlinearity: c.string("nonlinearity", "tanh"), dtype: d, generator: g) }
@@ -147,6 +157,10 @@ func buildCase(_ c: FixtureCase) throws -> BuiltCase {
             }
         case let rnn as RNN: call = { x in let (o, h) = try rnn.forward(x[0], x.count > 1 ? x[1] : nil); return [o, h] }
         case let gru as GRU: call = { x in let (o, h) = try gru.forward(x[0], x.count > 1 ? x[1] : nil); return [o, h] }
+        case let t as TransformerEncoderLayer:
+            call = { x in [try t.forward(x[0], srcMask: x.count > 1 ? x[1] : nil, srcKeyPaddingMask: x.count > 2 ? x[2] : nil)] }
+        case let t as TransformerEncoder:
+            call = { x in [try t.forward(x[0], mask: nil, srcKeyPaddingMask: x.count > 1 ? x[1] : nil)] }
         case let gn as GraphNetwork:
             call = { x in
                 let (v, e, u) = try gn.forward(nodes: x[0], edges: x[1], senders: x[2], receivers: x[3], globals: x[4])

@@ -131,3 +131,34 @@ import Testing
     for c in 0..<4 { #expect(y[(c * 4)..<(c * 4 + 4)].allSatisfy { abs($0 - w[c]) < 1e-15 }) }
     #expect(throws: NNError.self) { try conv.forward(try Tensor.ones([1, 3, 2, 2], dtype: .float64)) }
 }
+
+@Test func transformerAttentionDropoutPathMatchesMultiheadAttention() throws {
+    let g = Generator(seed: 8)
+    // p > 0 in training takes the layer's own attention (with dropout); with a vanishing p it must
+    // agree with the MultiheadAttention path used in eval, masks included
+    let layer = try TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 12, dropout: 1e-13, batchFirst: true, dtype: .float64, generator: g)
+    let x = try Tensor.randn([2, 5, 8], generator: g, dtype: .float64)
+    let padding = try Tensor(NDArray(doubles: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0], shape: [2, 5], dtype: .bool))
+    var causal = [Double](repeating: 0, count: 25)
+    for i in 0..<5 { for j in 0..<5 where j > i { causal[i * 5 + j] = -.infinity } }
+    let mask = try Tensor(NDArray(doubles: causal, shape: [5, 5], dtype: .float64))
+    let trained = try layer.forward(x, srcMask: mask, srcKeyPaddingMask: padding).data.toDoubles()
+    layer.eval()
+    let evaluated = try layer.forward(x, srcMask: mask, srcKeyPaddingMask: padding).data.toDoubles()
+    #expect(relativeMismatch(trained, evaluated, rtol: 1e-9, atol: 1e-9) == nil)
+    // real dropout changes the training output; eval is deterministic
+    let noisy = try TransformerEncoderLayer(dModel: 8, nhead: 2, dimFeedforward: 12, dropout: 0.5, dtype: .float64, generator: g)
+    let y = try Tensor.randn([5, 2, 8], generator: g, dtype: .float64)
+    let a = try noisy.forward(y).data.toDoubles()
+    noisy.eval()
+    #expect(try noisy.forward(y).data.toDoubles() == (try noisy.forward(y).data.toDoubles()))
+    #expect(try noisy.forward(y).data.toDoubles() != a)
+    // TransformerEncoder's layers start as identical copies with their own parameters
+    let encoder = try TransformerEncoder(encoderLayer: noisy, numLayers: 2)
+    let names = encoder.namedParameters().map(\.0)
+    #expect(names.first == "layers.0.self_attn.in_proj_weight" && names.contains("layers.1.norm2.bias"))
+    let first = try #require(encoder.namedParameters().first { $0.0 == "layers.0.linear1.weight" }?.1)
+    let second = try #require(encoder.namedParameters().first { $0.0 == "layers.1.linear1.weight" }?.1)
+    #expect(first.data.toDoubles() == second.data.toDoubles() && first !== second)
+    #expect(throws: NNError.self) { try layer.forward(try Tensor.zeros([2, 5, 6], dtype: .float64), srcMask: nil) }
+}

@@ -259,6 +259,26 @@ extension Library {
         moduleClass("Unflatten", "dim, unflattened_size", doc: "Splits one dimension into several (inverse of Flatten).", matches: { $0 is NN.Unflatten }) { a in
             try NN.Unflatten(dim: try a.int("dim"), unflattenedSize: try a.sizes("unflattened_size"))
         }
+        moduleClass("TransformerEncoderLayer", "d_model, nhead, dim_feedforward=2048, dropout=0.1, activation='relu', layer_norm_eps=1e-05, batch_first=False, norm_first=False, bias=True, dtype=None", doc: "Self-attention and feed-forward block with residuals and layer norms.", matches: { $0 is NN.TransformerEncoderLayer }) { a in
+            let activation: NN.Module
+            switch a["activation"] {
+            case .str("relu"): activation = NN.ReLU()
+            case .str("gelu"): activation = NN.GELU()
+            case .str(let other): throw LangError("activation should be relu/gelu, not \(other)")
+            case let v: activation = try a.interpreter.moduleValue(v, "TransformerEncoderLayer() activation")
+            }
+            return try NN.TransformerEncoderLayer(dModel: try a.int("d_model"), nhead: try a.int("nhead"), dimFeedforward: try a.int("dim_feedforward"),
+                                                  dropout: try a.double("dropout"), activation: activation, layerNormEps: try a.double("layer_norm_eps"),
+                                                  batchFirst: try a.bool("batch_first"), normFirst: try a.bool("norm_first"), bias: try a.bool("bias"),
+                                                  dtype: try a.dtypeOrDefault, generator: a.interpreter.generator)
+        }
+        moduleClass("TransformerEncoder", "encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True", doc: "num_layers copies of a TransformerEncoderLayer applied in turn, then norm.", matches: { $0 is NN.TransformerEncoder }) { a in
+            guard case .object(let o as ModuleObject) = a["encoder_layer"], let layer = o.module as? NN.TransformerEncoderLayer else {
+                throw LangError("TransformerEncoder(): encoder_layer must be a TransformerEncoderLayer, not \(a["encoder_layer"].typeName)")
+            }
+            let norm = a.isNone("norm") ? nil : try a.interpreter.moduleValue(a["norm"], "TransformerEncoder() norm")
+            return try NN.TransformerEncoder(encoderLayer: layer, numLayers: try a.int("num_layers"), norm: norm)
+        }
         moduleClass("ModuleDict", "modules=None", doc: "A dictionary of modules whose parameters are registered.", matches: { $0 is NN.ModuleDict }) { a in
             let rt = a.interpreter
             var pairs: [(String, NN.Module)] = []

@@ -201,6 +201,16 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
             return .tensor(try m.forward(try required(tensorArg(args, kwargs, 0, "input", rt), "input"), try tensorArg(args, kwargs, 1, "hx", rt)))
         case let m as NN.GRUCell:
             return .tensor(try m.forward(try required(tensorArg(args, kwargs, 0, "input", rt), "input"), try tensorArg(args, kwargs, 1, "hx", rt)))
+        case let m as NN.TransformerEncoderLayer:
+            let src = try required(tensorArg(args, kwargs, 0, "src", rt), "src")
+            let isCausal = try kwargs.first { $0.0 == "is_causal" }.map { try rt.truthy($0.1) } ?? (args.count > 3 ? try rt.truthy(args[3]) : false)
+            return .tensor(try m.forward(src, srcMask: try tensorArg(args, kwargs, 1, "src_mask", rt),
+                                         srcKeyPaddingMask: try tensorArg(args, kwargs, 2, "src_key_padding_mask", rt), isCausal: isCausal))
+        case let m as NN.TransformerEncoder:
+            let src = try required(tensorArg(args, kwargs, 0, "src", rt), "src")
+            let isCausal = try kwargs.first { $0.0 == "is_causal" }.map { $0.1.isNone ? false : try rt.truthy($0.1) } ?? false
+            return .tensor(try m.forward(src, mask: try tensorArg(args, kwargs, 1, "mask", rt),
+                                         srcKeyPaddingMask: try tensorArg(args, kwargs, 2, "src_key_padding_mask", rt), isCausal: isCausal))
         case let m as NN.GraphNetwork:
             let names = ["nodes", "edges", "senders", "receivers", "globals"]
             let ts = try names.enumerated().map { try required(tensorArg(args, kwargs, $0.offset, $0.element, rt), $0.element) }
