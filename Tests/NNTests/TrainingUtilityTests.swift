@@ -52,3 +52,47 @@ import Testing
     p.grad = try Tensor.constant(NDArray(doubles: [.nan, 1], shape: [2], dtype: .float64))
     #expect(throws: NNError.self) { try F.clipGradNorm([p], maxNorm: 1, errorIfNonfinite: true) }
 }
+
+@Test func otherSchedulesMatchPyTorch() throws {
+    for c in try Fixtures.load("training_utilities") where c.raw["kind"] as? String == "schedule" {
+        let p = try Tensor.zeros([2], dtype: .float64, requiresGrad: true)
+        let optimizer = try SGD([p], lr: (c.raw["lr"] as! NSNumber).doubleValue)
+        let kw = c.kwargs
+        func d(_ k: String, _ f: Double) -> Double { (kw[k] as? NSNumber)?.doubleValue ?? f }
+        let metrics = (c.raw["metrics"] as? [NSNumber])?.map(\.doubleValue)
+        var step: () throws -> Void
+        switch c.name {
+        case "exponential":
+            let s = ExponentialLR(optimizer, gamma: d("gamma", 1)); step = { s.step() }
+        case "multistep":
+            let s = try MultiStepLR(optimizer, milestones: kw["milestones"] as! [Int], gamma: d("gamma", 0.1)); step = { s.step() }
+        case let n where n.hasPrefix("linear"):
+            let s = try LinearLR(optimizer, startFactor: d("start_factor", 1.0 / 3), endFactor: d("end_factor", 1), totalIters: c.int("total_iters", 5))
+            step = { s.step() }
+        case "lambda_pow":
+            let base = d("base", 1)
+            let s = try LambdaLR(optimizer) { Foundation.pow(base, Double($0)) }; step = { try s.step() }
+        default:
+            let s = try ReduceLROnPlateau(optimizer, mode: c.string("mode", "min"), factor: d("factor", 0.1), patience: c.int("patience", 10),
+                                          threshold: d("threshold", 1e-4), thresholdMode: c.string("threshold_mode", "rel"),
+                                          cooldown: c.int("cooldown", 0), minLR: d("min_lr", 0))
+            var i = 0
+            step = { s.step(metrics![i]); i += 1 }
+        }
+        #expect(abs(optimizer.lr - (c.raw["lr0"] as! NSNumber).doubleValue) < 1e-15, "\(c.name): initial lr \(optimizer.lr)")
+        let lrs = (c.raw["lrs"] as! [NSNumber]).map(\.doubleValue)
+        var got: [Double] = []
+        for _ in lrs {
+            try optimizer.step()
+            try step()
+            got.append(optimizer.lr)
+        }
+        if let m = relativeMismatch(got, lrs, rtol: 1e-12, atol: 1e-15) { Issue.record("\(c.name): \(m)") }
+    }
+    let p = try Tensor.zeros([2], dtype: .float64, requiresGrad: true)
+    #expect(throws: NNError.self) { try ReduceLROnPlateau(try SGD([p], lr: 0.1), factor: 1.5) }
+    #expect(throws: NNError.self) { try LinearLR(try SGD([p], lr: 0.1), startFactor: 0) }
+    p.grad = try Tensor.constant(NDArray(doubles: [3, -0.5], shape: [2], dtype: .float64))
+    try F.clipGradValue([p], clipValue: 1)
+    #expect(p.grad?.data.toDoubles() == [1, -0.5])
+}

@@ -40,3 +40,14 @@ extension F {
         return try Tensor.constant([total], shape: [], dtype: dtype)
     }
 }
+
+extension F {
+    /// `torch.nn.utils.clip_grad_value_`: clamps every gradient to [−clipValue, clipValue].
+    public static func clipGradValue(_ parameters: [Tensor], clipValue: Double) throws {
+        let bound = Swift.abs(clipValue)
+        for p in parameters {
+            guard let g = p.grad else { continue }
+            p.grad = try GradMode.withDisabled { try g.clamp(min: -bound, max: bound) }
+        }
+    }
+}

@@ -39,13 +39,23 @@ final class ParamGroupView: NativeObject {
     }
 }
 
-/// What the language needs of a learning-rate schedule.
+/// What the language needs of a learning-rate schedule: `step()` (ReduceLROnPlateau: `step(metric)`).
 protocol LearningRateSchedule: AnyObject {
-    func step()
+    func advance(metric: Double?) throws
     var lastLR: Double { get }
 }
-extension NN.StepLR: LearningRateSchedule {}
-extension NN.CosineAnnealingLR: LearningRateSchedule {}
+extension NN.StepLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
+extension NN.CosineAnnealingLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
+extension NN.ExponentialLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
+extension NN.MultiStepLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
+extension NN.LinearLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
+extension NN.LambdaLR: LearningRateSchedule { func advance(metric: Double?) throws { try step() } }
+extension NN.ReduceLROnPlateau: LearningRateSchedule {
+    func advance(metric: Double?) throws {
+        guard let metric else { throw LangError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'") }
+        step(metric)
+    }
+}
 
 /// `StepLR(optimizer, step_size, gamma)`, `CosineAnnealingLR(optimizer, T_max, eta_min)`.
 final class SchedulerObject: NativeObject {
@@ -105,10 +115,11 @@ extension Library {
             let s = try a.interpreter.engine { try NN.CosineAnnealingLR(o.optimizer, tMax: try a.int("T_max"), etaMin: try a.double("eta_min")) }
             return .object(SchedulerObject(s, name: "CosineAnnealingLR"))
         }
-        for type in ["StepLR", "CosineAnnealingLR"] {
+        registerMoreSchedules()
+        for type in ["StepLR", "CosineAnnealingLR", "ExponentialLR", "MultiStepLR", "LinearLR", "LambdaLR"] {
             method(type, "step", "", doc: "Advances the schedule by one epoch.") { a in
                 guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
-                o.scheduler.step()
+                try o.scheduler.advance(metric: nil)
                 return .none
             }
             method(type, "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
@@ -132,5 +143,69 @@ extension Library {
             return .tensor(try rt.engine { try F.clipGradNorm(params, maxNorm: maxNorm, normType: normType, errorIfNonfinite: try a.bool("error_if_nonfinite")) })
         }
         namespace("nn").members["utils"] = .object(namespace("nn.utils"))
+    }
+}
+
+extension Library {
+    /// The other `torch.optim.lr_scheduler` schedules courses use, and `nn.utils.clip_grad_value_`.
+    func registerMoreSchedules() {
+        let ns = ["optim", "lr_scheduler"]
+        func optimizer(_ a: Arguments, _ name: String) throws -> NN.Optimizer {
+            guard case .object(let o as OptimizerObject) = a["optimizer"] else { throw LangError("\(name)(): optimizer must be an optimiser") }
+            return o.optimizer
+        }
+        function("ExponentialLR", "optimizer, gamma", doc: "Multiplies the learning rate by gamma every step.", in: ns) { a in
+            .object(SchedulerObject(NN.ExponentialLR(try optimizer(a, "ExponentialLR"), gamma: try a.double("gamma")), name: "ExponentialLR"))
+        }
+        function("MultiStepLR", "optimizer, milestones, gamma=0.1", doc: "Multiplies the learning rate by gamma at each milestone epoch.", in: ns) { a in
+            let milestones = try a.interpreter.iterateToArray(a["milestones"]).map { try a.interpreter.intValue($0) }
+            let s = try a.interpreter.engine { try NN.MultiStepLR(try optimizer(a, "MultiStepLR"), milestones: milestones, gamma: try a.double("gamma")) }
+            return .object(SchedulerObject(s, name: "MultiStepLR"))
+        }
+        function("LinearLR", "optimizer, start_factor=0.3333333333333333, end_factor=1.0, total_iters=5", doc: "Scales the learning rate linearly from start_factor to end_factor over total_iters steps.", in: ns) { a in
+            let s = try a.interpreter.engine {
+                try NN.LinearLR(try optimizer(a, "LinearLR"), startFactor: try a.double("start_factor"), endFactor: try a.double("end_factor"),
+                                totalIters: try a.int("total_iters"))
+            }
+            return .object(SchedulerObject(s, name: "LinearLR"))
+        }
+        function("LambdaLR", "optimizer, lr_lambda", doc: "Sets the learning rate to the initial one times lr_lambda(epoch).", in: ns) { a in
+            let rt = a.interpreter, f = a["lr_lambda"]
+            let s = try NN.LambdaLR(try optimizer(a, "LambdaLR")) { [unowned rt] epoch in
+                let v = try rt.call(f, [.int(epoch)])
+                guard let factor = rt.number(v) else { throw LangError("LambdaLR: lr_lambda must return a number, not \(v.typeName)") }
+                return factor
+            }
+            return .object(SchedulerObject(s, name: "LambdaLR"))
+        }
+        function("ReduceLROnPlateau", "optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08", doc: "Multiplies the learning rate by factor when the metric passed to step() stops improving.", in: ns) { a in
+            let s = try a.interpreter.engine {
+                try NN.ReduceLROnPlateau(try optimizer(a, "ReduceLROnPlateau"), mode: try a.string("mode"), factor: try a.double("factor"),
+                                         patience: try a.int("patience"), threshold: try a.double("threshold"), thresholdMode: try a.string("threshold_mode"),
+                                         cooldown: try a.int("cooldown"), minLR: try a.double("min_lr"), eps: try a.double("eps"))
+            }
+            return .object(SchedulerObject(s, name: "ReduceLROnPlateau"))
+        }
+        method("ReduceLROnPlateau", "step", "metrics", doc: "Reduces the learning rate if the metric has not improved for more than patience steps.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            guard let metric = a.interpreter.number(a["metrics"]) ?? (try? a.interpreter.tensorValue(a["metrics"], "metrics").item()) else {
+                throw LangError("ReduceLROnPlateau.step(): metrics must be a number or a one-element tensor")
+            }
+            try o.scheduler.advance(metric: metric)
+            return .none
+        }
+        method("ReduceLROnPlateau", "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            return .list(ListObject([.float(o.scheduler.lastLR)]))
+        }
+        function("clip_grad_value_", "parameters, clip_value", doc: "Clamps every gradient to [-clip_value, clip_value] in place.", in: ["nn.utils"]) { a in
+            let rt = a.interpreter
+            let params: [Tensor]
+            if case .tensor(let t) = a["parameters"] { params = [t] } else {
+                params = try rt.iterateToArray(a["parameters"]).map { try rt.tensorValue($0, "clip_grad_value_() parameter") }
+            }
+            try rt.engine { try F.clipGradValue(params, clipValue: try a.double("clip_value")) }
+            return .none
+        }
     }
 }
