@@ -79,6 +79,7 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
     if has("avg_pool2d") { return try AvgPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }
     if has("max_pool1d") { return try MaxPool1d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1]), ceilMode: ceil) }
     if has("avg_pool1d") { return try AvgPool1d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }
+    if has("adaptive_max_pool") { return try AdaptiveMaxPool(outputSize: adaptiveSizes(c), spatialDims: has("adaptive_max_pool2d") ? 2 : 1) }
     if has("adaptive_avg_pool") { return try AdaptiveAvgPool(outputSize: adaptiveSizes(c), spatialDims: has("adaptive_avg_pool2d") ? 2 : 1) }
     if has("unflatten") { return try Unflatten(dim: c.int("dim", 0), unflattenedSize: c.ints("unflattened_size", [])) }
     if has("batch_norm2d") || has("batch_norm3d") {

@@ -139,4 +139,47 @@ extension F {
         }
         return x
     }
+
+    /// Adaptive max pooling to `outputSize` (nil keeps that dimension) over `[N, C, *S]` or
+    /// `[C, *S]`, with the same bins as adaptive average pooling: one `amax` per output cell
+    /// over its window (gradients go to the window's maximum, split evenly between ties).
+    public static func adaptiveMaxPool(_ input: Tensor, outputSize: [Int?], spatialDims: Int) throws -> Tensor {
+        let op = "adaptive_max_pool\(spatialDims)d"
+        guard input.ndim == spatialDims + 1 || input.ndim == spatialDims + 2 else {
+            throw NNError("\(op): expected \(spatialDims + 1)-d or \(spatialDims + 2)-d input, got shape \(shapeString(input.shape))")
+        }
+        let sizes: [Int?] = outputSize.count == 1 ? [Int?](repeating: outputSize[0], count: spatialDims) : outputSize
+        guard sizes.count == spatialDims else {
+            throw NNError("\(op): output_size must have 1 or \(spatialDims) values, got \(outputSize.count)")
+        }
+        let first = input.ndim - spatialDims
+        let spatial = Array(input.shape.suffix(spatialDims))
+        guard spatial.allSatisfy({ $0 > 0 }) else {
+            throw NNError("\(op): expected non-empty spatial dimensions, got input of shape \(shapeString(input.shape))")
+        }
+        let out = try (0..<spatialDims).map { d -> Int in
+            let o = sizes[d] ?? spatial[d]
+            guard o > 0 else { throw NNError("\(op): output_size must be positive, got \(o)") }
+            return o
+        }
+        func bin(_ d: Int, _ o: Int) -> (Int, Int) {
+            let start = (o * spatial[d]) / out[d], end = ((o + 1) * spatial[d] + out[d] - 1) / out[d]
+            return (start, end - start)
+        }
+        // every output cell, in row-major order of the output grid
+        var cells: [Tensor] = []
+        let count = out.reduce(1, *)
+        let reduceDims = Array(first..<input.ndim)
+        for flat in 0..<count {
+            var window = input, rest = flat
+            for d in stride(from: spatialDims - 1, through: 0, by: -1) {
+                let o = rest % out[d]
+                rest /= out[d]
+                let (start, length) = bin(d, o)
+                window = try narrow(window, dim: first + d, start: start, length: length)
+            }
+            cells.append(try window.amax(dims: reduceDims))
+        }
+        return try (try Tensor.stack(cells, dim: -1)).reshape(Array(input.shape.prefix(first)) + out)
+    }
 }

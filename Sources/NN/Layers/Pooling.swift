@@ -105,3 +105,26 @@ public final class AdaptiveAvgPool: Module {
         try F.adaptiveAvgPool(input, outputSize: outputSize, spatialDims: spatialDims)
     }
 }
+
+/// `AdaptiveMaxPool1d(output_size)` / `AdaptiveMaxPool2d(output_size)`: max pooling to a fixed
+/// output size over PyTorch's bins (nil entries keep the input's size); `return_indices` is not supported.
+public final class AdaptiveMaxPool: Module {
+    public let outputSize: [Int?], spatialDims: Int
+    public init(outputSize: [Int?], spatialDims: Int) throws {
+        guard outputSize.count == 1 || outputSize.count == spatialDims else {
+            throw NNError("AdaptiveMaxPool\(spatialDims)d: output_size must have 1 or \(spatialDims) values, got \(outputSize.count)")
+        }
+        for s in outputSize { if let s, s <= 0 { throw NNError("AdaptiveMaxPool\(spatialDims)d: output_size must be positive, got \(s)") } }
+        self.outputSize = outputSize
+        self.spatialDims = spatialDims
+        super.init()
+    }
+    public override var typeName: String { "AdaptiveMaxPool\(spatialDims)d" }
+    public override var extraRepr: String {
+        let parts = outputSize.map { $0.map(String.init) ?? "None" }
+        return "output_size=" + (parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")")
+    }
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        try F.adaptiveMaxPool(input, outputSize: outputSize, spatialDims: spatialDims)
+    }
+}

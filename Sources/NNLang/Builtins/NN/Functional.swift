@@ -121,6 +121,12 @@ extension Library {
                 .tensor(try a.interpreter.engine { try F.adaptiveAvgPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
             }
         }
+        for dims in [1, 2] {
+            function("adaptive_max_pool\(dims)d", "input, output_size, return_indices=False", doc: "Max pooling to a fixed output size.", in: ns) { a in
+                if try a.bool("return_indices") { throw LangError("adaptive_max_pool\(dims)d: return_indices=True is not supported") }
+                return .tensor(try a.interpreter.engine { try F.adaptiveMaxPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
+            }
+        }
         function("batch_norm", "input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05", doc: "Batch normalisation (updates the running statistics in training).", in: ns) { a in
             .tensor(try a.interpreter.engine {
                 try F.batchNorm(try a.tensor("input"), runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),

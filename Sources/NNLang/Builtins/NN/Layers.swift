@@ -246,6 +246,13 @@ extension Library {
                     : try NN.BatchNorm3d(numFeatures: n, eps: eps, momentum: momentum, affine: affine, trackRunningStats: track, bias: bias, dtype: dtype)
             }
         }
+        for dims in [1, 2] {
+            moduleClass("AdaptiveMaxPool\(dims)d", "output_size, return_indices=False", doc: "Max pooling to a fixed output size (PyTorch's bins).",
+                        matches: { ($0 as? NN.AdaptiveMaxPool)?.spatialDims == dims }) { a in
+                if try a.bool("return_indices") { throw LangError("AdaptiveMaxPool\(dims)d: return_indices=True is not supported") }
+                return try NN.AdaptiveMaxPool(outputSize: try a.adaptiveSizes(), spatialDims: dims)
+            }
+        }
         moduleClass("GroupNorm", "num_groups, num_channels, eps=1e-05, affine=True, dtype=None, *, bias=True", doc: "Group normalisation.", matches: { $0 is NN.GroupNorm }) { a in
             try NN.GroupNorm(numGroups: try a.int("num_groups"), numChannels: try a.int("num_channels"), eps: try a.double("eps"),
                              affine: try a.bool("affine"), bias: try a.bool("bias"), dtype: try a.dtypeOrDefault)
