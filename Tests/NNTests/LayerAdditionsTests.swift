@@ -162,3 +162,14 @@ import Testing
     #expect(first.data.toDoubles() == second.data.toDoubles() && first !== second)
     #expect(throws: NNError.self) { try layer.forward(try Tensor.zeros([2, 5, 6], dtype: .float64), srcMask: nil) }
 }
+
+@Test func parameterListRegistersInOrder() throws {
+    let a = try Tensor.zeros([2], dtype: .float64, requiresGrad: true), b = try Tensor.ones([2, 3], dtype: .float64, requiresGrad: true)
+    let list = ParameterList([a])
+    list.append(b)
+    #expect(list.count == 2 && list.namedParameters().map(\.0) == ["0", "1"])
+    #expect(try list.parameter(at: -1) === b)
+    #expect(throws: NNError.self) { try list.parameter(at: 2) }
+    #expect(list.description == "ParameterList(\n    (0): Parameter containing: [torch.float64 of size 2]\n    (1): Parameter containing: [torch.float64 of size 2x3]\n)")
+    #expect(ParameterList().description == "ParameterList()")
+}

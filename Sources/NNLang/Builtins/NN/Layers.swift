@@ -286,6 +286,11 @@ extension Library {
             let norm = a.isNone("norm") ? nil : try a.interpreter.moduleValue(a["norm"], "TransformerEncoder() norm")
             return try NN.TransformerEncoder(encoderLayer: layer, numLayers: try a.int("num_layers"), norm: norm)
         }
+        moduleClass("ParameterList", "values=None", doc: "A list of parameters registered as 0, 1, ….", matches: { $0 is NN.ParameterList }) { a in
+            let rt = a.interpreter
+            let items = a.isNone("values") ? [] : try rt.iterateToArray(a["values"])
+            return NN.ParameterList(try items.map { try rt.parameterValue($0, "ParameterList item") })
+        }
         moduleClass("ModuleDict", "modules=None", doc: "A dictionary of modules whose parameters are registered.", matches: { $0 is NN.ModuleDict }) { a in
             let rt = a.interpreter
             var pairs: [(String, NN.Module)] = []

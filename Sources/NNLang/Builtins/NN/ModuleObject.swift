@@ -49,6 +49,13 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
             })
         }
         if let dict = module as? NN.ModuleDict, let method = moduleDictMethod(dict, name) { return method }
+        if let list = module as? NN.ParameterList, name == "append" {
+            let rt = interpreter
+            return .builtin(rt.library.makeFunction("append", "value", doc: "") { a in
+                list.append(try rt.parameterValue(a["value"], "ParameterList.append() argument"))
+                return .object(self)
+            })
+        }
         if let method = interpreter.library.moduleMethod(name) {
             return .boundMethod(BoundMethod(receiver: .object(self), function: .builtin(method)))
         }
@@ -103,6 +110,11 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
 
     // Containers: `seq[0]`, `len(seq)`, `for layer in seq`; ModuleDict: `d["key"]`, `for key in d`, `key in d`.
     override func getItem(_ index: Value, _ interpreter: Interpreter) throws -> Value {
+        if let list = module as? NN.ParameterList {
+            let p = try list.parameter(at: interpreter.sequenceIndex(index, count: list.count, kind: "ParameterList"))
+            interpreter.markParameter(p)
+            return .tensor(p)
+        }
         if let dict = module as? NN.ModuleDict {
             guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
             return interpreter.wrap(try interpreter.engine { try dict.module(forKey: key) })
@@ -116,6 +128,11 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         return interpreter.wrap(kids[i].1)
     }
     override func setItem(_ index: Value, _ value: Value, _ interpreter: Interpreter) throws {
+        if let list = module as? NN.ParameterList {
+            let i = try interpreter.sequenceIndex(index, count: list.count, kind: "ParameterList")
+            try interpreter.engine { try list.setParameter(at: i, try interpreter.parameterValue(value, "ParameterList item")) }
+            return
+        }
         guard let dict = module as? NN.ModuleDict else { try super.setItem(index, value, interpreter); return }
         guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
         let m = try interpreter.moduleValue(value, "ModuleDict value")
@@ -126,8 +143,17 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         guard case .str(let key) = item else { return false }
         return dict.keys.contains(key)
     }
-    override func length(_ interpreter: Interpreter) throws -> Int? { module.children.count }
+    override func length(_ interpreter: Interpreter) throws -> Int? {
+        (module as? NN.ParameterList)?.count ?? module.children.count
+    }
     override func makeIterator(_ interpreter: Interpreter) throws -> ValueIterator? {
+        if let list = module as? NN.ParameterList {
+            return ArrayIterator(try (0..<list.count).map { i in
+                let p = try list.parameter(at: i)
+                interpreter.markParameter(p)
+                return .tensor(p)
+            })
+        }
         if let dict = module as? NN.ModuleDict { return ArrayIterator(dict.keys.map { .str($0) }) }
         return ArrayIterator(module.children.map { interpreter.wrap($0.1) })
     }
@@ -303,5 +329,17 @@ final class LibraryClass: NativeObject, InstanceChecking, HelpProviding {
     var helpText: String { "\(name)(\(constructor.signatureText))" + (constructor.doc.isEmpty ? "" : "\n    \(constructor.doc)") }
     override func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
         name == "__name__" ? .str(self.name) : nil
+    }
+}
+
+extension Interpreter {
+    /// A Parameter as ParameterList stores it: a Parameter stays itself, another tensor becomes
+    /// a new Parameter sharing its values (PyTorch converts them the same way).
+    func parameterValue(_ v: Value, _ what: String) throws -> Tensor {
+        let t = try tensorValue(v, what)
+        if isParameter(v) { return t }
+        let p = try NN.Parameter(t)
+        markParameter(p)
+        return p
     }
 }
