@@ -216,6 +216,11 @@ func functionalCall(_ c: FixtureCase) throws -> ([Tensor]) throws -> [Tensor] {
     case "f_max_pool1d":
         return { x in [try F.maxPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), stride: c.ints("stride", [1]), ceilMode: c.bool("ceil_mode", false))] }
     case "f_avg_pool1d": return { x in [try F.avgPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), padding: c.ints("padding", [0]))] }
+    case let n where n.hasPrefix("f_pad_sequence"):
+        return { x in [try F.padSequence(x, batchFirst: c.bool("batch_first", false), paddingValue: c.double("padding_value", 0),
+                                         paddingSide: c.string("padding_side", "right"))] }
+    case let n where n.hasPrefix("f_pad"):
+        return { x in [try F.pad(x[0], c.ints("pad", []), mode: c.string("mode", "constant"), value: c.double("value", 0))] }
     case "f_adaptive_avg_pool2d": return { x in [try F.adaptiveAvgPool(x[0], outputSize: adaptiveSizes(c), spatialDims: 2)] }
     case "f_adaptive_avg_pool1d": return { x in [try F.adaptiveAvgPool(x[0], outputSize: adaptiveSizes(c), spatialDims: 1)] }
     default: throw NNError("no builder for fixture case '\(n)'")

@@ -127,6 +127,19 @@ extension Library {
                 return .tensor(try a.interpreter.engine { try F.adaptiveMaxPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
             }
         }
+        function("pad", "input, pad, mode='constant', value=None", doc: "Pads the last dimensions by (before, after) pairs, last dimension first.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.pad(try a.tensor("input"), try a.sizes("pad"), mode: try a.string("mode"), value: try a.optionalDouble("value") ?? 0)
+            })
+        }
+        function("pad_sequence", "sequences, batch_first=False, padding_value=0.0, padding_side='right'", doc: "Pads sequences [L_i, *] to the longest and stacks them.", in: ["nn.utils.rnn"], global: false) { a in
+            let rt = a.interpreter
+            let items = try rt.iterateToArray(a["sequences"]).map { try rt.tensorValue($0, "pad_sequence() sequence") }
+            return .tensor(try rt.engine {
+                try F.padSequence(items, batchFirst: try a.bool("batch_first"), paddingValue: try a.double("padding_value"), paddingSide: try a.string("padding_side"))
+            })
+        }
+        namespace("nn.utils").members["rnn"] = .object(namespace("nn.utils.rnn"))
         function("batch_norm", "input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05", doc: "Batch normalisation (updates the running statistics in training).", in: ns) { a in
             .tensor(try a.interpreter.engine {
                 try F.batchNorm(try a.tensor("input"), runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),

@@ -286,6 +286,16 @@ extension Library {
             let norm = a.isNone("norm") ? nil : try a.interpreter.moduleValue(a["norm"], "TransformerEncoder() norm")
             return try NN.TransformerEncoder(encoderLayer: layer, numLayers: try a.int("num_layers"), norm: norm)
         }
+        for dims in [1, 2] {
+            for (kind, mode) in [("Zero", "constant"), ("Constant", "constant"), ("Reflection", "reflect"), ("Replication", "replicate"), ("Circular", "circular")] {
+                let name = "\(kind)Pad\(dims)d"
+                moduleClass(name, kind == "Constant" ? "padding, value" : "padding", doc: "Pads the last \(dims) dimension\(dims == 1 ? "" : "s") (F.pad mode '\(mode)').",
+                            matches: { ($0 as? NN.Padding)?.name == name }) { a in
+                    try NN.Padding(name: name, padding: try a.sizes("padding"), spatialDims: dims, mode: mode,
+                                   value: kind == "Constant" ? try a.double("value") : 0)
+                }
+            }
+        }
         moduleClass("ParameterList", "values=None", doc: "A list of parameters registered as 0, 1, ….", matches: { $0 is NN.ParameterList }) { a in
             let rt = a.interpreter
             let items = a.isNone("values") ? [] : try rt.iterateToArray(a["values"])
