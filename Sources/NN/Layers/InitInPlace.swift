@@ -38,6 +38,15 @@ public enum InitInPlace {
         return tensor
     }
 
+    /// `target.copy_(source)` under no_grad (shapes must agree; the dtype is converted), as
+    /// `load_state_dict` does.
+    public static func copy(_ target: Tensor, from source: Tensor) throws {
+        guard target.shape == source.shape else {
+            throw NNError("copy: shape \(shapeString(source.shape)) does not match \(shapeString(target.shape))")
+        }
+        try GradMode.withDisabled { try target.assign(source) }
+    }
+
     @discardableResult
     public static func uniform(_ tensor: Tensor, low: Double = 0, high: Double = 1, generator: Generator) throws -> Tensor {
         try fill(tensor, try generator.uniform(tensor.shape, low: low, high: high, dtype: tensor.dtype))

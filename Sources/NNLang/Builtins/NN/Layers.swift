@@ -223,6 +223,7 @@ extension Library {
     /// Pooling, normalisation, dropout and container layers added after the spec's set.
     func registerMoreLayers() {
         registerInit()
+        registerMoreModuleMethods()
         moduleClass("MaxPool1d", "kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "1-d max pooling.", matches: { $0 is NN.MaxPool1d }) { a in
             try NN.MaxPool1d(kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"), padding: try a.sizes("padding"),
                              dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
