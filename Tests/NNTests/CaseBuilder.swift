@@ -71,9 +71,9 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
         }
         return try ConvTranspose2d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, groups: c.int("groups", 1), bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
     }
-    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), dtype: d, generator: g) }
+    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
+    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
+    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
     let poolStride = c.kwargs["stride"] == nil ? nil : c.ints("stride", [1]), ceil = c.bool("ceil_mode", false)
     if has("max_pool2d") { return try MaxPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1]), ceilMode: ceil) }
     if has("avg_pool2d") { return try AvgPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }
@@ -87,6 +87,10 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
         let mom: Double? = c.kwargs["momentum"] is NSNull ? nil : c.double("momentum", 0.1)
         if has("batch_norm2d") { return try BatchNorm2d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d) }
         return try BatchNorm3d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d)
+    }
+    if has("instance_norm") {
+        return try InstanceNorm(numFeatures: c.int("num_features", 0), spatialDims: has("instance_norm1d") ? 1 : 2, eps: c.double("eps", 1e-5),
+                                momentum: c.double("momentum", 0.1), affine: c.bool("affine", false), trackRunningStats: c.bool("track_running_stats", false), dtype: d)
     }
     if has("group_norm") { return try GroupNorm(numGroups: c.int("num_groups", 1), numChannels: c.int("num_channels", 0), eps: c.double("eps", 1e-5), affine: c.bool("affine", true), bias: c.bool("bias", true), dtype: d) }
     if has("embedding") { return try Embedding(numEmbeddings: c.int("num_embeddings", 0), embeddingDim: c.int("embedding_dim", 0), paddingIdx: c.kwargs["padding_idx"] as? Int, dtype: d, generator: g) }

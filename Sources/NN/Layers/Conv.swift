@@ -11,10 +11,16 @@ public class ConvNd: Module {
     public let spatialDims: Int
     public let inChannels: Int, outChannels: Int
     public let kernelSize: [Int], stride: [Int], padding: ConvPadding, dilation: [Int], groups: Int
+    /// `'zeros'` (the convolution pads), or `'reflect'`, `'replicate'`, `'circular'` (F.pad first).
+    public let paddingMode: String
 
     init(spatialDims: Int, inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int], padding: ConvPadding,
-         dilation: [Int], groups: Int, bias: Bool, dtype: DType, generator: Generator) throws {
+         dilation: [Int], groups: Int, bias: Bool, paddingMode: String = "zeros", dtype: DType, generator: Generator) throws {
         let op = "Conv\(spatialDims)d"
+        guard ["zeros", "reflect", "replicate", "circular"].contains(paddingMode) else {
+            throw NNError("padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='\(paddingMode)'")
+        }
+        self.paddingMode = paddingMode
         guard inChannels > 0, outChannels > 0 else { throw NNError("\(op): channel counts must be positive") }
         guard groups > 0 else { throw NNError("\(op): groups must be a positive integer") }
         guard inChannels % groups == 0 else { throw NNError("\(op): in_channels must be divisible by groups") }
@@ -56,36 +62,58 @@ public class ConvNd: Module {
         if dilation.contains(where: { $0 != 1 }) { s += ", dilation=\(tupleString(dilation))" }
         if groups != 1 { s += ", groups=\(groups)" }
         if bias == nil { s += ", bias=False" }
+        if paddingMode != "zeros" { s += ", padding_mode=\(paddingMode)" }
         return s
     }
 
     public override func forward(_ input: Tensor) throws -> Tensor {
-        try F.convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+        if paddingMode != "zeros" {
+            // PyTorch's _reversed_padding_repeated_twice: (left, right) per dimension, last dimension first
+            var pads: [Int] = []
+            for d in (0..<spatialDims).reversed() {
+                switch padding {
+                case .explicit(let p): pads += [p[d], p[d]]
+                case .valid: pads += [0, 0]
+                case .same:
+                    let total = dilation[d] * (kernelSize[d] - 1)
+                    pads += [total / 2, total - total / 2]
+                }
+            }
+            return try F.convolution(try F.pad(input, pads, mode: paddingMode), weight: weight, bias: bias, stride: stride,
+                                     padding: .explicit([0]), dilation: dilation, groups: groups, spatialDims: spatialDims)
+        }
+        return try F.convolution(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
                           groups: groups, spatialDims: spatialDims)
     }
 }
 
 public final class Conv1d: ConvNd {
     public init(inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int] = [1], padding: ConvPadding = .explicit([0]),
-                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, dtype: DType = .float32, generator: Generator) throws {
+                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, paddingMode: String = "zeros", dtype: DType = .float32,
+                generator: Generator) throws {
         try super.init(spatialDims: 1, inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
-                       padding: padding, dilation: dilation, groups: groups, bias: bias, dtype: dtype, generator: generator)
+                       padding: padding, dilation: dilation, groups: groups, bias: bias, paddingMode: paddingMode, dtype: dtype,
+                       generator: generator)
     }
 }
 
 public final class Conv2d: ConvNd {
     public init(inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int] = [1], padding: ConvPadding = .explicit([0]),
-                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, dtype: DType = .float32, generator: Generator) throws {
+                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, paddingMode: String = "zeros", dtype: DType = .float32,
+                generator: Generator) throws {
         try super.init(spatialDims: 2, inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
-                       padding: padding, dilation: dilation, groups: groups, bias: bias, dtype: dtype, generator: generator)
+                       padding: padding, dilation: dilation, groups: groups, bias: bias, paddingMode: paddingMode, dtype: dtype,
+                       generator: generator)
     }
 }
 
 public final class Conv3d: ConvNd {
     public init(inChannels: Int, outChannels: Int, kernelSize: [Int], stride: [Int] = [1], padding: ConvPadding = .explicit([0]),
-                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, dtype: DType = .float32, generator: Generator) throws {
+                dilation: [Int] = [1], groups: Int = 1, bias: Bool = true, paddingMode: String = "zeros", dtype: DType = .float32,
+                generator: Generator) throws {
         try super.init(spatialDims: 3, inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
-                       padding: padding, dilation: dilation, groups: groups, bias: bias, dtype: dtype, generator: generator)
+                       padding: padding, dilation: dilation, groups: groups, bias: bias, paddingMode: paddingMode, dtype: dtype,
+                       generator: generator)
     }
 }
 

@@ -186,3 +186,79 @@ public final class ChannelDropout: Module {
         try F.channelDropout(input, p: p, spatialDims: spatialDims, training: training, generator: generator)
     }
 }
+
+/// `InstanceNorm1d/2d/3d(num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False)`:
+/// normalises each (sample, channel) over its positions (biased variance); with
+/// `track_running_stats` the running statistics are the batch averages of the per-instance ones
+/// (unbiased variance), used in eval, as PyTorch (whose instance norm leaves `num_batches_tracked`
+/// at 0). Accepts batched `[N, C, *S]` or unbatched `[C, *S]`.
+public final class InstanceNorm: Module {
+    public let numFeatures: Int, spatialDims: Int, eps: Double, momentum: Double, affine: Bool, hasBias: Bool, trackRunningStats: Bool
+
+    public init(numFeatures: Int, spatialDims: Int, eps: Double = 1e-5, momentum: Double = 0.1, affine: Bool = false,
+                trackRunningStats: Bool = false, bias: Bool = true, dtype: DType = .float32) throws {
+        guard numFeatures > 0 else { throw NNError("InstanceNorm\(spatialDims)d: num_features must be positive, got \(numFeatures)") }
+        self.numFeatures = numFeatures
+        self.spatialDims = spatialDims
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.hasBias = affine && bias
+        self.trackRunningStats = trackRunningStats
+        super.init()
+        if affine {
+            registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
+            if bias { registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype)) }
+        }
+        if trackRunningStats {
+            registerBuffer("running_mean", try Init.constant([numFeatures], 0, dtype: dtype, requiresGrad: false))
+            registerBuffer("running_var", try Init.constant([numFeatures], 1, dtype: dtype, requiresGrad: false))
+            registerBuffer("num_batches_tracked", try Init.constant([], 0, dtype: .int64, requiresGrad: false))
+        }
+    }
+
+    public override var typeName: String { "InstanceNorm\(spatialDims)d" }
+    public override var extraRepr: String {
+        "\(numFeatures), eps=\(eps), momentum=\(momentum), affine=\(affine ? "True" : "False"), bias=\(hasBias ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
+    }
+
+    public override func forward(_ input: Tensor) throws -> Tensor {
+        guard input.ndim == spatialDims + 1 || input.ndim == spatialDims + 2 else {
+            throw NNError("\(typeName): expected \(spatialDims + 1)D or \(spatialDims + 2)D input (got \(input.ndim)D input)")
+        }
+        let unbatched = input.ndim == spatialDims + 1
+        let x = unbatched ? try input.unsqueeze(0) : input
+        guard x.shape[1] == numFeatures else {
+            throw NNError("\(typeName): expected input's size at dim=\(unbatched ? 0 : 1) to match num_features (\(numFeatures)), but got: \(x.shape[1]).")
+        }
+        let n = x.shape[0], c = numFeatures
+        let positions = Array(2..<x.ndim)
+        let count = x.shape.dropFirst(2).reduce(1, *)
+        var channelShape = [Int](repeating: 1, count: x.ndim)
+        channelShape[1] = c
+        var out: Tensor
+        if training || !trackRunningStats {
+            guard count > 1 || !training else {
+                throw NNError("\(typeName): expected more than 1 spatial element when training, got input size \(shapeString(input.shape))")
+            }
+            let mean = try x.mean(dims: positions, keepdim: true)
+            let centered = try x - mean
+            let variance = try (try centered * centered).mean(dims: positions, keepdim: true)
+            out = try centered * (try (try variance + eps).rsqrt())
+            if training && trackRunningStats, let rm = buffer("running_mean"), let rv = buffer("running_var") {
+                try GradMode.withDisabled {
+                    let batchMean = try (try mean.detach().reshape([n, c])).mean(dims: [0])
+                    let unbiased = try (try (try variance.detach().reshape([n, c])).mean(dims: [0])) * (Double(count) / Double(Swift.max(count - 1, 1)))
+                    try rm.assign(try (try rm * (1 - momentum)) + (try batchMean * momentum))
+                    try rv.assign(try (try rv * (1 - momentum)) + (try unbiased * momentum))
+                }
+            }
+        } else {
+            let rm = try buffer("running_mean")!.reshape(channelShape), rv = try buffer("running_var")!.reshape(channelShape)
+            out = try (try x - rm) * (try (try rv + eps).rsqrt())
+        }
+        if let w = parameter("weight") { out = try out * (try w.reshape(channelShape)) }
+        if let b = parameter("bias") { out = try out + (try b.reshape(channelShape)) }
+        return unbatched ? try out.squeeze(0) : out
+    }
+}

@@ -110,16 +110,17 @@ extension Library {
             NN.Flatten(startDim: try a.int("start_dim"), endDim: try a.int("end_dim"))
         }
         for (name, dims) in [("Conv1d", 1), ("Conv2d", 2), ("Conv3d", 3)] {
-            moduleClass(name, "in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None",
+            moduleClass(name, "in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', dtype=None",
                         doc: "A \(dims)-d convolution (cross-correlation) layer.", matches: { type(of: $0).self == (dims == 1 ? NN.Conv1d.self : dims == 2 ? NN.Conv2d.self : NN.Conv3d.self) as NN.Module.Type }) { a in
                 let (i, o, k) = (try a.int("in_channels"), try a.int("out_channels"), try a.sizes("kernel_size"))
                 let (s, p, d, g, b) = (try a.sizes("stride"), try a.convPadding(), try a.sizes("dilation"), try a.int("groups"), try a.bool("bias"))
                 let dt = try a.dtypeOrDefault
                 let gen = a.interpreter.generator
+                let pm = try a.string("padding_mode")
                 switch dims {
-                case 1: return try NN.Conv1d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, dtype: dt, generator: gen)
-                case 2: return try NN.Conv2d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, dtype: dt, generator: gen)
-                default: return try NN.Conv3d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, dtype: dt, generator: gen)
+                case 1: return try NN.Conv1d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, paddingMode: pm, dtype: dt, generator: gen)
+                case 2: return try NN.Conv2d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, paddingMode: pm, dtype: dt, generator: gen)
+                default: return try NN.Conv3d(inChannels: i, outChannels: o, kernelSize: k, stride: s, padding: p, dilation: d, groups: g, bias: b, paddingMode: pm, dtype: dt, generator: gen)
                 }
             }
         }
@@ -252,6 +253,14 @@ extension Library {
                         matches: { ($0 as? NN.AdaptiveMaxPool)?.spatialDims == dims }) { a in
                 if try a.bool("return_indices") { throw LangError("AdaptiveMaxPool\(dims)d: return_indices=True is not supported") }
                 return try NN.AdaptiveMaxPool(outputSize: try a.adaptiveSizes(), spatialDims: dims)
+            }
+        }
+        for dims in [1, 2, 3] {
+            moduleClass("InstanceNorm\(dims)d", "num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, dtype=None, *, bias=True", doc: "Normalises each sample's channels over their positions.",
+                        matches: { ($0 as? NN.InstanceNorm)?.spatialDims == dims }) { a in
+                try NN.InstanceNorm(numFeatures: try a.int("num_features"), spatialDims: dims, eps: try a.double("eps"), momentum: try a.double("momentum"),
+                                    affine: try a.bool("affine"), trackRunningStats: try a.bool("track_running_stats"), bias: try a.bool("bias"),
+                                    dtype: try a.dtypeOrDefault)
             }
         }
         moduleClass("GroupNorm", "num_groups, num_channels, eps=1e-05, affine=True, dtype=None, *, bias=True", doc: "Group normalisation.", matches: { $0 is NN.GroupNorm }) { a in

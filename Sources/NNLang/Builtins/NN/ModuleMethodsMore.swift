@@ -36,6 +36,28 @@ extension Library {
             visit(a.receiver, "", depth: 0)
             return .list(ListObject(out))
         }
+        // dtype conversion of every floating-point parameter and buffer, in place (the Parameter objects stay)
+        func convert(_ a: Arguments, to dtype: DType) throws -> Value {
+            for (_, t) in try a.interpreter.stateEntries(a.receiver) where t.dtype.isFloatingPoint && t.dtype != dtype {
+                t.data = try t.data.to(dtype)
+                t.grad = try t.grad.map { try $0.to(dtype) }
+            }
+            return a.receiver
+        }
+        moduleMethod("double", "", doc: "Converts the floating-point parameters and buffers to float64; returns the module.") { a in try convert(a, to: .float64) }
+        moduleMethod("float", "", doc: "Converts the floating-point parameters and buffers to float32; returns the module.") { a in try convert(a, to: .float32) }
+        moduleMethod("to", "*args, **kwargs", doc: "to(dtype) converts like double()/float(); a device ('cpu') leaves the module as it is.") { a in
+            for v in a.rest + a.keywords.map(\.1) {
+                switch v {
+                case .str(let device) where device == "cpu" || device.hasPrefix("cpu:"): continue
+                case .str(let device): throw LangError("to(): only the 'cpu' device exists in nn, not '\(device)'")
+                default:
+                    guard let dtype = try? a.interpreter.dtypeValue(v) else { throw LangError("to(): expected a dtype or 'cpu', not \(v.typeName)") }
+                    return try convert(a, to: dtype)
+                }
+            }
+            return a.receiver
+        }
         moduleMethod("state_dict", "", doc: "Parameters and buffers by dotted name (tensors sharing the module's storage).") { a in
             let d = DictObject()
             for (name, t) in try a.interpreter.stateEntries(a.receiver) { try d.set(.str(name), .tensor(try t.detach())) }
