@@ -220,6 +220,11 @@ func functionalCall(_ c: FixtureCase) throws -> ([Tensor]) throws -> [Tensor] {
     case "f_max_pool1d":
         return { x in [try F.maxPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), stride: c.ints("stride", [1]), ceilMode: c.bool("ceil_mode", false))] }
     case "f_avg_pool1d": return { x in [try F.avgPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), padding: c.ints("padding", [0]))] }
+    case let n where n.hasPrefix("f_interpolate"):
+        let size: [Int]? = c.kwargs["size"] == nil ? nil : c.ints("size", [])
+        let factors: [Double]? = c.kwargs["scale_factor"].map { v in (v as? [NSNumber])?.map(\.doubleValue) ?? [(v as! NSNumber).doubleValue] }
+        return { x in [try F.interpolate(x[0], size: size, scaleFactor: factors, mode: c.string("mode", "nearest"),
+                                         alignCorners: c.kwargs["align_corners"] as? Bool)] }
     case let n where n.hasPrefix("f_pad_sequence"):
         return { x in [try F.padSequence(x, batchFirst: c.bool("batch_first", false), paddingValue: c.double("padding_value", 0),
                                          paddingSide: c.string("padding_side", "right"))] }

@@ -140,6 +140,16 @@ extension Library {
             })
         }
         namespace("nn.utils").members["rnn"] = .object(namespace("nn.utils.rnn"))
+        function("interpolate", "input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False", doc: "Resizes [N, C, *S] by size or scale_factor (nearest, linear, bilinear).", in: ns) { a in
+            let antialias = try a.bool("antialias")
+            if !a.isNone("recompute_scale_factor") || antialias {
+                throw LangError("interpolate(): recompute_scale_factor and antialias are not supported")
+            }
+            return .tensor(try a.interpreter.engine {
+                try F.interpolate(try a.tensor("input"), size: try a.optionalSizes("size"), scaleFactor: try a.scaleFactors(), mode: try a.string("mode"),
+                                  alignCorners: a.isNone("align_corners") ? nil : try a.bool("align_corners"))
+            })
+        }
         function("batch_norm", "input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05", doc: "Batch normalisation (updates the running statistics in training).", in: ns) { a in
             .tensor(try a.interpreter.engine {
                 try F.batchNorm(try a.tensor("input"), runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),

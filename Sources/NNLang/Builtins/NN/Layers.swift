@@ -25,6 +25,21 @@ extension Arguments {
 
     var dtypeOrDefault: DType { get throws { try dtype() ?? .float32 } }
 
+    /// `scale_factor`: a number or a tuple of numbers (None → nil).
+    func scaleFactors(_ name: String = "scale_factor") throws -> [Double]? {
+        switch self[name] {
+        case .none: return nil
+        case .list, .tuple:
+            return try interpreter.iterateToArray(self[name]).map { v in
+                guard let d = interpreter.number(v) else { throw typeError(name, "a number or a tuple of numbers", v) }
+                return d
+            }
+        case let v:
+            guard let d = interpreter.number(v) else { throw typeError(name, "a number or a tuple of numbers", v) }
+            return [d]
+        }
+    }
+
     /// Adaptive pooling's `output_size`: `5`, `None`, or a tuple whose entries may be `None` (keep that size).
     func adaptiveSizes(_ name: String = "output_size") throws -> [Int?] {
         switch self[name] {
@@ -305,6 +320,11 @@ extension Library {
                                    value: kind == "Constant" ? try a.double("value") : 0)
                 }
             }
+        }
+        moduleClass("Upsample", "size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None", doc: "Resizes [N, C, *S] (F.interpolate as a module).", matches: { $0 is NN.Upsample }) { a in
+            if !a.isNone("recompute_scale_factor") { throw LangError("Upsample(): recompute_scale_factor is not supported") }
+            return try NN.Upsample(size: try a.optionalSizes("size"), scaleFactor: try a.scaleFactors(), mode: try a.string("mode"),
+                                   alignCorners: a.isNone("align_corners") ? nil : try a.bool("align_corners"))
         }
         moduleClass("ParameterList", "values=None", doc: "A list of parameters registered as 0, 1, ….", matches: { $0 is NN.ParameterList }) { a in
             let rt = a.interpreter
