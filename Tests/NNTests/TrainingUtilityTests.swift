@@ -69,6 +69,9 @@ import Testing
         case let n where n.hasPrefix("linear"):
             let s = try LinearLR(optimizer, startFactor: d("start_factor", 1.0 / 3), endFactor: d("end_factor", 1), totalIters: c.int("total_iters", 5))
             step = { s.step() }
+        case let n where n.hasPrefix("warm_restarts"):
+            let s = try CosineAnnealingWarmRestarts(optimizer, t0: c.int("T_0", 1), tMult: c.int("T_mult", 1), etaMin: d("eta_min", 0))
+            step = { try s.step() }
         case "lambda_pow":
             let base = d("base", 1)
             let s = try LambdaLR(optimizer) { Foundation.pow(base, Double($0)) }; step = { try s.step() }
@@ -92,6 +95,11 @@ import Testing
     let p = try Tensor.zeros([2], dtype: .float64, requiresGrad: true)
     #expect(throws: NNError.self) { try ReduceLROnPlateau(try SGD([p], lr: 0.1), factor: 1.5) }
     #expect(throws: NNError.self) { try LinearLR(try SGD([p], lr: 0.1), startFactor: 0) }
+    #expect(throws: NNError.self) { try CosineAnnealingWarmRestarts(try SGD([p], lr: 0.1), t0: 0) }
+    // a fractional epoch jumps inside the second period (T_0 = 2, T_mult = 2: periods 2, 4, …)
+    let warm = try CosineAnnealingWarmRestarts(try SGD([p], lr: 1), t0: 2, tMult: 2)
+    try warm.step(epoch: 3.0)
+    #expect(warm.tCur == 1 && warm.tI == 4 && abs(warm.lastLR - (1 + cos(Double.pi / 4)) / 2) < 1e-15)
     p.grad = try Tensor.constant(NDArray(doubles: [3, -0.5], shape: [2], dtype: .float64))
     try F.clipGradValue([p], clipValue: 1)
     #expect(p.grad?.data.toDoubles() == [1, -0.5])

@@ -17,6 +17,20 @@ public final class Embedding: Module {
         if let p = self.paddingIdx { for j in 0..<embeddingDim { values[p * embeddingDim + j] = 0 } }
         registerParameter("weight", try Tensor(try NDArray(doubles: values, shape: [numEmbeddings, embeddingDim], dtype: dtype), requiresGrad: true))
     }
+    /// `Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None)`: the weight is a
+    /// Parameter sharing `embeddings`' values (requiring grad unless frozen); no random draw.
+    public init(pretrained embeddings: Tensor, freeze: Bool = true, paddingIdx: Int? = nil) throws {
+        guard embeddings.ndim == 2 else {
+            throw NNError("Embeddings parameter is expected to be 2-dimensional, got shape \(shapeString(embeddings.shape))")
+        }
+        let rows = embeddings.shape[0]
+        if let p = paddingIdx, p >= rows || p < -rows { throw NNError("Embedding: padding_idx must be within num_embeddings") }
+        self.numEmbeddings = rows
+        self.embeddingDim = embeddings.shape[1]
+        self.paddingIdx = paddingIdx.map { $0 < 0 ? $0 + rows : $0 }
+        super.init()
+        registerParameter("weight", try Parameter(embeddings, requiresGrad: !freeze))
+    }
     public var weight: Tensor { parameter("weight")! }
     public override var extraRepr: String { "\(numEmbeddings), \(embeddingDim)" + (paddingIdx.map { ", padding_idx=\($0)" } ?? "") }
     public override func forward(_ input: Tensor) throws -> Tensor { try F.embedding(input, weight: weight, paddingIdx: paddingIdx) }

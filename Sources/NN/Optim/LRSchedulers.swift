@@ -174,3 +174,56 @@ public final class ReduceLROnPlateau {
     }
     public var lastLR: Double { optimizer.lr }
 }
+
+/// `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0)`: cosine annealing from the
+/// initial learning rate to eta_min over T_i steps, restarting with T_i ← T_i · T_mult; `step(epoch)`
+/// may pass a fractional epoch, as PyTorch's closed form.
+public final class CosineAnnealingWarmRestarts {
+    public let optimizer: Optimizer
+    public let t0: Int, tMult: Int, etaMin: Double
+    public private(set) var tCur: Double = 0, tI: Double
+    public private(set) var lastEpoch = 0
+    private let baseLR: Double
+
+    public init(_ optimizer: Optimizer, t0: Int, tMult: Int = 1, etaMin: Double = 0) throws {
+        guard t0 > 0 else { throw NNError("Expected positive integer T_0, but got \(t0)") }
+        guard tMult >= 1 else { throw NNError("Expected integer T_mult >= 1, but got \(tMult)") }
+        self.optimizer = optimizer
+        self.t0 = t0
+        self.tMult = tMult
+        self.etaMin = etaMin
+        self.tI = Double(t0)
+        self.baseLR = optimizer.lr
+    }
+
+    /// Advances one step, or jumps to `epoch` (possibly fractional) when given.
+    public func step(epoch: Double? = nil) throws {
+        if let epoch {
+            guard epoch >= 0 else { throw NNError("Expected non-negative epoch, but got \(epoch)") }
+            let t0 = Double(self.t0), mult = Double(tMult)
+            if epoch >= t0 {
+                if tMult == 1 {
+                    tCur = epoch.truncatingRemainder(dividingBy: t0)
+                } else {
+                    let n = Int(Foundation.log(epoch / t0 * (mult - 1) + 1) / Foundation.log(mult))
+                    tCur = epoch - t0 * (Foundation.pow(mult, Double(n)) - 1) / (mult - 1)
+                    tI = t0 * Foundation.pow(mult, Double(n))
+                }
+            } else {
+                tI = t0
+                tCur = epoch
+            }
+            lastEpoch = Int(epoch.rounded(.down))
+        } else {
+            lastEpoch += 1
+            tCur += 1
+            if tCur >= tI {
+                tCur = tCur.truncatingRemainder(dividingBy: tI)
+                tI *= Double(tMult)
+            }
+        }
+        optimizer.lr = etaMin + (baseLR - etaMin) * (1 + cos(Double.pi * tCur / tI)) / 2
+    }
+
+    public var lastLR: Double { optimizer.lr }
+}

@@ -103,6 +103,7 @@ extension Library {
 
     /// Functional forms of the pooling, normalisation and dropout layers added after the spec's set.
     func registerMoreFunctional() {
+        registerClassMethods()
         let ns = ["F"]
         function("max_pool1d", "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "1-d max pooling.", in: ns) { a in
             .tensor(try a.interpreter.engine {

@@ -354,3 +354,20 @@ extension Library {
         }
     }
 }
+
+extension Library {
+    /// Class methods of library classes (run after the classes are registered).
+    func registerClassMethods() {
+        if case .object(let embedding as LibraryClass)? = globalValues["Embedding"] {
+            let fromPretrained = makeFunction("from_pretrained", "embeddings, freeze=True, padding_idx=None", doc: "An Embedding whose weight is the given [num, dim] tensor (frozen unless freeze=False).") { a in
+                let rt = a.interpreter
+                let module = try rt.engine {
+                    try NN.Embedding(pretrained: try a.tensor("embeddings"), freeze: try a.bool("freeze"), paddingIdx: try a.optionalInt("padding_idx"))
+                }
+                if let w = module.parameter("weight"), w.requiresGrad { rt.markParameter(w) }
+                return rt.wrap(module)
+            }
+            embedding.classAttributes["from_pretrained"] = .builtin(fromPretrained)
+        }
+    }
+}

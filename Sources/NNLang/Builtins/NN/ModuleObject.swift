@@ -327,8 +327,10 @@ final class LibraryClass: NativeObject, InstanceChecking, HelpProviding {
         return false
     }
     var helpText: String { "\(name)(\(constructor.signatureText))" + (constructor.doc.isEmpty ? "" : "\n    \(constructor.doc)") }
+    /// Class methods such as `Embedding.from_pretrained`.
+    var classAttributes: [String: Value] = [:]
     override func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
-        name == "__name__" ? .str(self.name) : nil
+        name == "__name__" ? .str(self.name) : classAttributes[name]
     }
 }
 

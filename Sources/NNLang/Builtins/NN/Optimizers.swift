@@ -50,6 +50,7 @@ extension NN.ExponentialLR: LearningRateSchedule { func advance(metric: Double?)
 extension NN.MultiStepLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
 extension NN.LinearLR: LearningRateSchedule { func advance(metric: Double?) { step() } }
 extension NN.LambdaLR: LearningRateSchedule { func advance(metric: Double?) throws { try step() } }
+extension NN.CosineAnnealingWarmRestarts: LearningRateSchedule { func advance(metric: Double?) throws { try step(epoch: metric) } }
 extension NN.ReduceLROnPlateau: LearningRateSchedule {
     func advance(metric: Double?) throws {
         guard let metric else { throw LangError("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'") }
@@ -185,6 +186,22 @@ extension Library {
                                          cooldown: try a.int("cooldown"), minLR: try a.double("min_lr"), eps: try a.double("eps"))
             }
             return .object(SchedulerObject(s, name: "ReduceLROnPlateau"))
+        }
+        function("CosineAnnealingWarmRestarts", "optimizer, T_0, T_mult=1, eta_min=0.0", doc: "Cosine annealing over T_0 steps, restarting with periods multiplied by T_mult.", in: ns) { a in
+            let s = try a.interpreter.engine {
+                try NN.CosineAnnealingWarmRestarts(try optimizer(a, "CosineAnnealingWarmRestarts"), t0: try a.int("T_0"), tMult: try a.int("T_mult"),
+                                                   etaMin: try a.double("eta_min"))
+            }
+            return .object(SchedulerObject(s, name: "CosineAnnealingWarmRestarts"))
+        }
+        method("CosineAnnealingWarmRestarts", "step", "epoch=None", doc: "Advances one step, or to a (fractional) epoch.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            try a.interpreter.engine { try o.scheduler.advance(metric: a.isNone("epoch") ? nil : try a.double("epoch")) }
+            return .none
+        }
+        method("CosineAnnealingWarmRestarts", "get_last_lr", "", doc: "The current learning rate, as a one-element list.") { a in
+            guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
+            return .list(ListObject([.float(o.scheduler.lastLR)]))
         }
         method("ReduceLROnPlateau", "step", "metrics", doc: "Reduces the learning rate if the metric has not improved for more than patience steps.") { a in
             guard case .object(let o as SchedulerObject) = a.receiver else { return .none }
