@@ -125,7 +125,7 @@ extension F {
         for d in 0..<spatialDims {
             let inSize = spatial[d], outSize = sizes[d] ?? inSize
             guard outSize > 0 else { throw NNError("\(op): output_size must be positive, got \(outSize)") }
-            var matrix = [Double](repeating: 0, count: inSize * outSize)        // [in, out]
+            var matrix = [Double](repeating: 0, count: try checkedCount([inSize, outSize], op))   // [in, out]
             for o in 0..<outSize {
                 let start = (o * inSize) / outSize, end = ((o + 1) * inSize + outSize - 1) / outSize
                 for i in start..<end { matrix[i * outSize + o] = 1 / Double(end - start) }
@@ -166,9 +166,10 @@ extension F {
             let start = (o * spatial[d]) / out[d], end = ((o + 1) * spatial[d] + out[d] - 1) / out[d]
             return (start, end - start)
         }
-        // every output cell, in row-major order of the output grid
+        // every output cell, in row-major order of the output grid (one amax each, so keep the grid sane)
         var cells: [Tensor] = []
-        let count = out.reduce(1, *)
+        let count = try checkedCount(out, op)
+        guard count <= 1 << 20 else { throw NNError("\(op): output_size \(shapeString(out)) is too large") }
         let reduceDims = Array(first..<input.ndim)
         for flat in 0..<count {
             var window = input, rest = flat

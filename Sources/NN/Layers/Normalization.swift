@@ -268,7 +268,10 @@ public final class InstanceNorm: Module {
                 }
             }
         } else {
-            let rm = try buffer("running_mean")!.reshape(channelShape), rv = try buffer("running_var")!.reshape(channelShape)
+            guard let runningMean = buffer("running_mean"), let runningVar = buffer("running_var") else {
+                throw NNError("\(typeName): running statistics are missing")
+            }
+            let rm = try runningMean.reshape(channelShape), rv = try runningVar.reshape(channelShape)
             out = try (try x - rm) * (try (try rv + eps).rsqrt())
         }
         if let w = parameter("weight") { out = try out * (try w.reshape(channelShape)) }

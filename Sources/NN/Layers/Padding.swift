@@ -50,7 +50,7 @@ extension F {
         func block(_ size: Int) throws -> Tensor {
             var shape = y.shape
             shape[dim] = size
-            return try Tensor.constant([Double](repeating: value, count: shape.reduce(1, *)), shape: shape, dtype: y.dtype)
+            return try Tensor.constant([Double](repeating: value, count: try checkedCount(shape, "pad")), shape: shape, dtype: y.dtype)
         }
         var pieces: [Tensor] = []
         if before > 0 { pieces.append(try block(before)) }
@@ -107,4 +107,16 @@ public final class Padding: Module {
         mode == "constant" && name.hasPrefix("ConstantPad") ? "padding=\(tupleString(padding)), value=\(value)" : tupleString(padding)
     }
     public override func forward(_ input: Tensor) throws -> Tensor { try F.pad(input, padding, mode: mode, value: value) }
+}
+
+/// The element count of `shape`, refusing overflow and sizes beyond 2^32 elements (a user's
+/// padding or output size must not trap or exhaust memory).
+func checkedCount(_ shape: [Int], _ op: String) throws -> Int {
+    var count = 1
+    for d in shape {
+        let (m, overflow) = count.multipliedReportingOverflow(by: Swift.max(d, 0))
+        if overflow || m > (1 << 32) { throw NNError("\(op): result of shape \(shapeString(shape)) is too large") }
+        count = m
+    }
+    return count
 }

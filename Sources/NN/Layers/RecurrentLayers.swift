@@ -115,25 +115,28 @@ public class RecurrentLayer: Module {
     /// `[T, N, H]` and the final (h, c).
     private func runDirection(_ x: Tensor, suffix sfx: String, h0: Tensor, c0: Tensor) throws -> (Tensor, Tensor, Tensor?) {
         let steps = x.shape[0]
+        guard let wIH = parameter("weight_ih" + sfx), let wHH = parameter("weight_hh" + sfx) else {
+            throw NNError("\(typeName): weight_ih\(sfx) and weight_hh\(sfx) must be tensors, not None")
+        }
         if kind == .lstm {
             // both biases go into the input GEMM (b_ih + b_hh is a [4H] add; its pullback hands
             // each bias the same column sum), then the whole layer is one primitive (Kernels/FusedLSTM.swift)
             let bIH = parameter("bias_ih" + sfx), bHH = parameter("bias_hh" + sfx)
             let bias: Tensor?
             if let bIH, let bHH { bias = try bIH + bHH } else { bias = bIH ?? bHH }
-            let gatesInput = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: bias)
-            let states = try fusedLSTMLayer(xw: gatesInput, h0: h0, c0: c0, weightHH: parameter("weight_hh" + sfx)!)
+            let gatesInput = try F.linear(x, weight: wIH, bias: bias)
+            let states = try fusedLSTMLayer(xw: gatesInput, h0: h0, c0: c0, weightHH: wHH)
             let last = try narrow(states, dim: 0, start: steps - 1, length: 1)
             let hLast = try (try narrow(last, dim: 2, start: 0, length: hiddenSize)).squeeze(dim: 0)
             let cLast = try (try narrow(last, dim: 2, start: hiddenSize, length: hiddenSize)).squeeze(dim: 0)
             return (try narrow(states, dim: 2, start: 0, length: hiddenSize), hLast, cLast)
         }
         // one GEMM for the input projection of all steps: [T, N, G·H]
-        let xw = try F.linear(x, weight: parameter("weight_ih" + sfx)!, bias: parameter("bias_ih" + sfx))
+        let xw = try F.linear(x, weight: wIH, bias: parameter("bias_ih" + sfx))
         var h = h0
         var outputs: [Tensor] = []
         outputs.reserveCapacity(steps)
-        let wHH = parameter("weight_hh" + sfx)!, bHH = parameter("bias_hh" + sfx)
+        let bHH = parameter("bias_hh" + sfx)
         for t in 0..<steps {
             (h, _) = try recurrentStep(kind, xw: try xw.select(dim: 0, index: t), h: h, c: nil, weightHH: wHH, biasHH: bHH,
                                        hiddenSize: hiddenSize)

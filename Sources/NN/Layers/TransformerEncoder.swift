@@ -56,7 +56,10 @@ public final class TransformerEncoderLayer: Module {
         return twin
     }
 
-    private func sub(_ name: String) -> Module { module(name)! }
+    private func sub(_ name: String) throws -> Module {
+        guard let m = module(name) else { throw NNError("TransformerEncoderLayer: missing sub-module '\(name)'") }
+        return m
+    }
 
     public override func forward(_ input: Tensor) throws -> Tensor { try forward(input, srcMask: nil) }
 
@@ -85,7 +88,7 @@ public final class TransformerEncoderLayer: Module {
     /// Multi-head self-attention with `self_attn`'s parameters (MultiheadAttention's math, plus
     /// dropout on the attention weights in training, as PyTorch's MHA with dropout=p).
     private func selfAttentionBlock(_ x: Tensor, _ attnMask: Tensor?, _ keyPaddingMask: Tensor?, _ isCausal: Bool) throws -> Tensor {
-        guard let attention = sub("self_attn") as? MultiheadAttention else { throw NNError("TransformerEncoderLayer: self_attn is not a MultiheadAttention") }
+        guard let attention = try sub("self_attn") as? MultiheadAttention else { throw NNError("TransformerEncoderLayer: self_attn is not a MultiheadAttention") }
         let p = training ? dropoutP : 0
         if p == 0 {
             return try sub("dropout1").forward(try attention.forward(query: x, key: x, value: x, keyPaddingMask: keyPaddingMask, needWeights: false,
@@ -94,7 +97,8 @@ public final class TransformerEncoderLayer: Module {
         let unbatched = x.ndim == 2
         let batched = unbatched ? try x.unsqueeze(0) : (batchFirst ? x : try x.transpose(0, 1))      // [N, S, E]
         let n = batched.shape[0], s = batched.shape[1], e = dModel, h = nhead, hd = dModel / nhead
-        let w = attention.parameter("in_proj_weight")!, b = attention.parameter("in_proj_bias")
+        guard let w = attention.parameter("in_proj_weight") else { throw NNError("TransformerEncoderLayer: self_attn.in_proj_weight must be a tensor, not None") }
+        let b = attention.parameter("in_proj_bias")
         func project(_ part: Int) throws -> Tensor {
             let y = try F.linear(batched, weight: try w.slice(dim: 0, start: part * e, end: (part + 1) * e),
                                  bias: try b.map { try $0.slice(dim: 0, start: part * e, end: (part + 1) * e) })
@@ -119,7 +123,8 @@ public final class TransformerEncoderLayer: Module {
         let attended = try F.scaledDotProductAttention(try project(0), try project(1), try project(2), attnMask: mask, dropoutP: p,
                                                        generator: generator)
         let merged = try (try attended.permute([0, 2, 1, 3])).reshape([n, s, e])
-        var out = try attention.module("out_proj")!.forward(merged)
+        guard let outProj = attention.module("out_proj") else { throw NNError("TransformerEncoderLayer: self_attn.out_proj is missing") }
+        var out = try outProj.forward(merged)
         out = unbatched ? try out.squeeze(0) : (batchFirst ? out : try out.transpose(0, 1))
         return try sub("dropout1").forward(out)
     }
@@ -154,7 +159,7 @@ public final class TransformerEncoder: Module {
     /// `forward(src, mask=None, src_key_padding_mask=None, is_causal=None)`.
     public func forward(_ src: Tensor, mask: Tensor?, srcKeyPaddingMask: Tensor? = nil, isCausal: Bool = false) throws -> Tensor {
         var x = src
-        for case let layer as TransformerEncoderLayer in module("layers")!.children.map(\.1) {
+        for case let layer as TransformerEncoderLayer in (module("layers")?.children.map(\.1) ?? []) {
             x = try layer.forward(x, srcMask: mask, srcKeyPaddingMask: srcKeyPaddingMask, isCausal: isCausal)
         }
         if let norm = module("norm") { x = try norm.forward(x) }

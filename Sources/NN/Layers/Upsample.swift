@@ -30,6 +30,9 @@ extension F {
             return v
         }
         let factors = try scaleFactor.map { try expand($0, "scale_factor") }
+        if let factors, !factors.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1e6 }) {
+            throw NNError("interpolate: scale_factor must be positive and finite, got \(factors)")
+        }
         let outSizes: [Int] = try size.map { try expand($0, "size") } ?? (0..<spatialDims).map { Int((Double(spatial[$0]) * factors![$0]).rounded(.down)) }
         guard outSizes.allSatisfy({ $0 > 0 }) else { throw NNError("interpolate: output size \(shapeString(outSizes)) must be positive") }
         var x = input
@@ -37,7 +40,7 @@ extension F {
             let n = spatial[d], m = outSizes[d]
             // PyTorch's scale: 1 / scale_factor when given, else in / out
             let scale = factors.map { 1 / $0[d] } ?? Double(n) / Double(m)
-            var matrix = [Double](repeating: 0, count: n * m)                       // [in, out]
+            var matrix = [Double](repeating: 0, count: try checkedCount([n, m], "interpolate"))   // [in, out]
             for o in 0..<m {
                 if !linear {
                     let i = Swift.min(Int((Double(o) * scale).rounded(.down)), n - 1)

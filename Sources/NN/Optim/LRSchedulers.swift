@@ -199,7 +199,7 @@ public final class CosineAnnealingWarmRestarts {
     /// Advances one step, or jumps to `epoch` (possibly fractional) when given.
     public func step(epoch: Double? = nil) throws {
         if let epoch {
-            guard epoch >= 0 else { throw NNError("Expected non-negative epoch, but got \(epoch)") }
+            guard epoch >= 0, epoch.isFinite, epoch < 1e15 else { throw NNError("Expected non-negative epoch, but got \(epoch)") }
             let t0 = Double(self.t0), mult = Double(tMult)
             if epoch >= t0 {
                 if tMult == 1 {
