@@ -67,27 +67,55 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
     if has("conv_transpose1d") || has("conv_transpose2d") {
         let args = (inC, outC, k, c.ints("stride", [1]), c.ints("padding", [0]), c.ints("output_padding", [0]), c.ints("dilation", [1]))
         if has("conv_transpose1d") {
-            return try ConvTranspose1d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
+            return try ConvTranspose1d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, groups: c.int("groups", 1), bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
         }
-        return try ConvTranspose2d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
+        return try ConvTranspose2d(inChannels: args.0, outChannels: args.1, kernelSize: args.2, stride: args.3, padding: args.4, outputPadding: args.5, groups: c.int("groups", 1), bias: c.bool("bias", true), dilation: args.6, dtype: d, generator: g)
     }
-    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), bias: c.bool("bias", true), dtype: d, generator: g) }
-    if has("max_pool2d") { return try MaxPool2d(kernelSize: k, stride: c.kwargs["stride"] == nil ? nil : c.ints("stride", [1]), padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1])) }
-    if has("avg_pool2d") { return try AvgPool2d(kernelSize: k, stride: c.kwargs["stride"] == nil ? nil : c.ints("stride", [1]), padding: c.ints("padding", [0]), countIncludePad: c.bool("count_include_pad", true)) }
+    if has("conv1d") { return try Conv1d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
+    if has("conv2d") { return try Conv2d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
+    if has("conv3d") { return try Conv3d(inChannels: inC, outChannels: outC, kernelSize: k, stride: c.ints("stride", [1]), padding: padding(c), dilation: c.ints("dilation", [1]), groups: c.int("groups", 1), bias: c.bool("bias", true), paddingMode: c.string("padding_mode", "zeros"), dtype: d, generator: g) }
+    let poolStride = c.kwargs["stride"] == nil ? nil : c.ints("stride", [1]), ceil = c.bool("ceil_mode", false)
+    if has("max_pool2d") { return try MaxPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1]), ceilMode: ceil) }
+    if has("avg_pool2d") { return try AvgPool2d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }
+    if has("max_pool1d") { return try MaxPool1d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), dilation: c.ints("dilation", [1]), ceilMode: ceil) }
+    if has("avg_pool1d") { return try AvgPool1d(kernelSize: k, stride: poolStride, padding: c.ints("padding", [0]), ceilMode: ceil, countIncludePad: c.bool("count_include_pad", true)) }
+    if has("adaptive_max_pool") { return try AdaptiveMaxPool(outputSize: adaptiveSizes(c), spatialDims: has("adaptive_max_pool2d") ? 2 : 1) }
+    if has("adaptive_avg_pool") { return try AdaptiveAvgPool(outputSize: adaptiveSizes(c), spatialDims: has("adaptive_avg_pool2d") ? 2 : 1) }
+    if has("unflatten") { return try Unflatten(dim: c.int("dim", 0), unflattenedSize: c.ints("unflattened_size", [])) }
+    if has("batch_norm2d") || has("batch_norm3d") {
+        let (nf, eps, aff, track, bias) = (c.int("num_features", 0), c.double("eps", 1e-5), c.bool("affine", true), c.bool("track_running_stats", true), c.bool("bias", true))
+        let mom: Double? = c.kwargs["momentum"] is NSNull ? nil : c.double("momentum", 0.1)
+        if has("batch_norm2d") { return try BatchNorm2d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d) }
+        return try BatchNorm3d(numFeatures: nf, eps: eps, momentum: mom, affine: aff, trackRunningStats: track, bias: bias, dtype: d)
+    }
+    if has("instance_norm") {
+        return try InstanceNorm(numFeatures: c.int("num_features", 0), spatialDims: has("instance_norm1d") ? 1 : 2, eps: c.double("eps", 1e-5),
+                                momentum: c.double("momentum", 0.1), affine: c.bool("affine", false), trackRunningStats: c.bool("track_running_stats", false), dtype: d)
+    }
+    if has("group_norm") { return try GroupNorm(numGroups: c.int("num_groups", 1), numChannels: c.int("num_channels", 0), eps: c.double("eps", 1e-5), affine: c.bool("affine", true), bias: c.bool("bias", true), dtype: d) }
     if has("embedding") { return try Embedding(numEmbeddings: c.int("num_embeddings", 0), embeddingDim: c.int("embedding_dim", 0), paddingIdx: c.kwargs["padding_idx"] as? Int, dtype: d, generator: g) }
     if has("layer_norm") { return try LayerNorm(normalizedShape: c.ints("normalized_shape", []), eps: c.double("eps", 1e-5), elementwiseAffine: c.bool("elementwise_affine", true), dtype: d) }
     if has("batch_norm1d") { return try BatchNorm1d(numFeatures: c.int("num_features", 0), momentum: c.double("momentum", 0.1), dtype: d) }
+    if has("transformer_encoder") {
+        let activation: Module = c.string("activation", "relu") == "gelu" ? GELU() : ReLU()
+        let layer = try TransformerEncoderLayer(dModel: c.int("d_model", 0), nhead: c.int("nhead", 1), dimFeedforward: c.int("dim_feedforward", 2048),
+                                                dropout: c.double("dropout", 0.1), activation: activation, layerNormEps: c.double("layer_norm_eps", 1e-5),
+                                                batchFirst: c.bool("batch_first", false), normFirst: c.bool("norm_first", false), bias: c.bool("bias", true),
+                                                dtype: d, generator: g)
+        guard has("transformer_encoder_2layers") else { return layer }
+        return try TransformerEncoder(encoderLayer: layer, numLayers: c.int("num_layers", 1),
+                                      norm: c.bool("norm", false) ? try LayerNorm(normalizedShape: [c.int("d_model", 0)], dtype: d) : nil)
+    }
     if has("mha") { return try MultiheadAttention(embedDim: c.int("embed_dim", 0), numHeads: c.int("num_heads", 1), bias: c.bool("bias", true), batchFirst: c.bool("batch_first", false), dtype: d, generator: g) }
     let inS = c.int("input_size", 0), hS = c.int("hidden_size", 0)
     if has("rnn_cell") { return try RNNCell(inputSize: inS, hiddenSize: hS, bias: c.bool("bias", true), nonlinearity: c.string("nonlinearity", "tanh"), dtype: d, generator: g) }
     if has("gru_cell") { return try GRUCell(inputSize: inS, hiddenSize: hS, dtype: d, generator: g) }
     if has("lstm_cell") { return try LSTMCell(inputSize: inS, hiddenSize: hS, dtype: d, generator: g) }
     let layers = c.int("num_layers", 1), bf = c.bool("batch_first", false), bias = c.bool("bias", true)
-    if has("rnn") { return try RNN(inputSize: inS, hiddenSize: hS, numLayers: layers, bias: bias, batchFirst: bf, dtype: d, generator: g) }
-    if has("gru") { return try GRU(inputSize: inS, hiddenSize: hS, numLayers: layers, bias: bias, batchFirst: bf, dtype: d, generator: g) }
-    if has("lstm") { return try LSTM(inputSize: inS, hiddenSize: hS, numLayers: layers, bias: bias, batchFirst: bf, dtype: d, generator: g) }
+    let drop = c.double("dropout", 0), bidir = c.bool("bidirectional", false)
+    if has("rnn") { return try RNN(inputSize: inS, hiddenSize: hS, numLayers: layers, nonlinearity: c.string("nonlinearity", "tanh"), bias: bias, batchFirst: bf, dropout: drop, bidirectional: bidir, dtype: d, generator: g) }
+    if has("gru") { return try GRU(inputSize: inS, hiddenSize: hS, numLayers: layers, bias: bias, batchFirst: bf, dropout: drop, bidirectional: bidir, dtype: d, generator: g) }
+    if has("lstm") { return try LSTM(inputSize: inS, hiddenSize: hS, numLayers: layers, bias: bias, batchFirst: bf, dropout: drop, bidirectional: bidir, dtype: d, generator: g) }
     if has("graph_network") {
         // sub-model shapes follow the fixture's parameter names
         let shapes = Dictionary(c.paramNames.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
@@ -134,6 +162,10 @@ func buildCase(_ c: FixtureCase) throws -> BuiltCase {
             }
         case let rnn as RNN: call = { x in let (o, h) = try rnn.forward(x[0], x.count > 1 ? x[1] : nil); return [o, h] }
         case let gru as GRU: call = { x in let (o, h) = try gru.forward(x[0], x.count > 1 ? x[1] : nil); return [o, h] }
+        case let t as TransformerEncoderLayer:
+            call = { x in [try t.forward(x[0], srcMask: x.count > 1 ? x[1] : nil, srcKeyPaddingMask: x.count > 2 ? x[2] : nil)] }
+        case let t as TransformerEncoder:
+            call = { x in [try t.forward(x[0], mask: nil, srcKeyPaddingMask: x.count > 1 ? x[1] : nil)] }
         case let gn as GraphNetwork:
             call = { x in
                 let (v, e, u) = try gn.forward(nodes: x[0], edges: x[1], senders: x[2], receivers: x[3], globals: x[4])
@@ -181,6 +213,31 @@ func functionalCall(_ c: FixtureCase) throws -> ([Tensor]) throws -> [Tensor] {
     case "f_linear": return { x in [try F.linear(x[0], weight: x[1], bias: x[2])] }
     case "f_layer_norm": return { x in [try F.layerNorm(x[0], normalizedShape: c.ints("normalized_shape", []), weight: x[1], bias: x[2])] }
     case "f_embedding": return { x in [try F.embedding(x[0], weight: x[1])] }
+    case "f_batch_norm_eval":
+        return { x in [try F.batchNorm(x[0], runningMean: x[1], runningVar: x[2], weight: x[3], bias: x[4], training: false, eps: c.double("eps", 1e-5))] }
+    case "f_batch_norm_train": return { x in [try F.batchNorm(x[0], runningMean: nil, runningVar: nil, weight: x[1], bias: x[2], training: true)] }
+    case "f_group_norm": return { x in [try F.groupNorm(x[0], numGroups: c.int("num_groups", 1), weight: x[1], bias: x[2])] }
+    case "f_max_pool1d":
+        return { x in [try F.maxPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), stride: c.ints("stride", [1]), ceilMode: c.bool("ceil_mode", false))] }
+    case "f_avg_pool1d": return { x in [try F.avgPool1d(x[0], kernelSize: c.ints("kernel_size", [1]), padding: c.ints("padding", [0]))] }
+    case let n where n.hasPrefix("f_interpolate"):
+        let size: [Int]? = c.kwargs["size"] == nil ? nil : c.ints("size", [])
+        let factors: [Double]? = c.kwargs["scale_factor"].map { v in (v as? [NSNumber])?.map(\.doubleValue) ?? [(v as! NSNumber).doubleValue] }
+        return { x in [try F.interpolate(x[0], size: size, scaleFactor: factors, mode: c.string("mode", "nearest"),
+                                         alignCorners: c.kwargs["align_corners"] as? Bool)] }
+    case let n where n.hasPrefix("f_pad_sequence"):
+        return { x in [try F.padSequence(x, batchFirst: c.bool("batch_first", false), paddingValue: c.double("padding_value", 0),
+                                         paddingSide: c.string("padding_side", "right"))] }
+    case let n where n.hasPrefix("f_pad"):
+        return { x in [try F.pad(x[0], c.ints("pad", []), mode: c.string("mode", "constant"), value: c.double("value", 0))] }
+    case "f_adaptive_avg_pool2d": return { x in [try F.adaptiveAvgPool(x[0], outputSize: adaptiveSizes(c), spatialDims: 2)] }
+    case "f_adaptive_avg_pool1d": return { x in [try F.adaptiveAvgPool(x[0], outputSize: adaptiveSizes(c), spatialDims: 1)] }
     default: throw NNError("no builder for fixture case '\(n)'")
     }
+}
+
+/// Adaptive pooling's `output_size` kwarg: an int or a list whose entries may be null (keep the size).
+func adaptiveSizes(_ c: FixtureCase) -> [Int?] {
+    if let n = c.kwargs["output_size"] as? Int { return [n] }
+    return (c.kwargs["output_size"] as? [Any] ?? []).map { $0 as? Int }
 }

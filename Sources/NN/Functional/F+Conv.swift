@@ -10,9 +10,14 @@ extension F {
     public static func convolution(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: ConvPadding,
                                    dilation: [Int], groups: Int, spatialDims: Int) throws -> Tensor {
         let op = "conv\(spatialDims)d"
-        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
         guard weight.ndim == spatialDims + 2 else {
-            throw NNError("\(op): weight must be \(spatialDims + 2)-d [out, in, kernel…], got shape \(shapeString(weight.shape))")
+            throw NNError("\(op): weight must be \(spatialDims + 2)-d [out, in / groups, kernel…], got shape \(shapeString(weight.shape))")
+        }
+        if groups != 1 {
+            return try groupedConvolution(op, input, weight: weight, bias: bias, groups: groups, spatialDims: spatialDims,
+                                          outChannelsPerGroup: weight.shape[0] / max(groups, 1), weightGroupDim: 0) { x, w, b in
+                try convolution(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: 1, spatialDims: spatialDims)
+            }
         }
         let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
         let n = x.shape[0], channels = x.shape[1], outChannels = weight.shape[0]
@@ -41,9 +46,15 @@ extension F {
     public static func convolutionTranspose(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
                                             outputPadding: [Int], dilation: [Int], groups: Int, spatialDims: Int) throws -> Tensor {
         let op = "conv_transpose\(spatialDims)d"
-        guard groups == 1 else { throw NNError("\(op): only groups=1 is supported") }
         guard weight.ndim == spatialDims + 2 else {
-            throw NNError("\(op): weight must be \(spatialDims + 2)-d [in, out, kernel…], got shape \(shapeString(weight.shape))")
+            throw NNError("\(op): weight must be \(spatialDims + 2)-d [in, out / groups, kernel…], got shape \(shapeString(weight.shape))")
+        }
+        if groups != 1 {
+            return try groupedConvolution(op, input, weight: weight, bias: bias, groups: groups, spatialDims: spatialDims,
+                                          outChannelsPerGroup: weight.shape[1], weightGroupDim: 0) { x, w, b in
+                try convolutionTranspose(x, weight: w, bias: b, stride: stride, padding: padding, outputPadding: outputPadding,
+                                         dilation: dilation, groups: 1, spatialDims: spatialDims)
+            }
         }
         let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
         let n = x.shape[0], channels = x.shape[1], outChannels = weight.shape[1]
@@ -106,5 +117,31 @@ extension F {
                                        outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
         try convolutionTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
                                  dilation: dilation, groups: groups, spatialDims: 2)
+    }
+
+    /// `groups > 1`: input channels, weight rows (dimension 0 in both conventions) and bias split
+    /// into `groups` equal blocks, one ungrouped convolution per block, outputs concatenated on C.
+    private static func groupedConvolution(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, groups: Int, spatialDims: Int,
+                                           outChannelsPerGroup: Int, weightGroupDim: Int,
+                                           _ convolve: (Tensor, Tensor, Tensor?) throws -> Tensor) throws -> Tensor {
+        guard groups > 0 else { throw NNError("\(op): non-positive groups is not supported") }
+        let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
+        let channels = x.shape[1]
+        guard channels % groups == 0, weight.shape[0] % groups == 0 else {
+            throw NNError("\(op): expected input channels (\(channels)) and weight dimension 0 (\(weight.shape[0])) to be divisible by groups=\(groups)")
+        }
+        let inPerGroup = channels / groups, weightRows = weight.shape[0] / groups
+        if let bias, bias.shape != [outChannelsPerGroup * groups] {
+            throw NNError("\(op): bias has shape \(shapeString(bias.shape)), expected [\(outChannelsPerGroup * groups)]")
+        }
+        var outputs: [Tensor] = []
+        for g in 0..<groups {
+            let xg = try narrow(x, dim: 1, start: g * inPerGroup, length: inPerGroup)
+            let wg = try narrow(weight, dim: weightGroupDim, start: g * weightRows, length: weightRows)
+            let bg = try bias.map { try narrow($0, dim: 0, start: g * outChannelsPerGroup, length: outChannelsPerGroup) }
+            outputs.append(try convolve(xg, wg, bg))
+        }
+        let out = try Tensor.cat(outputs, dim: 1)
+        return unbatched ? try out.squeeze(0) : out
     }
 }

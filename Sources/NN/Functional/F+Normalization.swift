@@ -96,4 +96,48 @@ extension F {
         for i in 0..<n where generator.nextDouble() >= p { mask[i] = scale }
         return try input * (try Tensor.constant(mask, shape: input.shape, dtype: input.dtype))
     }
+
+    /// Group normalisation of `[N, C, …]`: statistics per sample over each group of C / G
+    /// channels and all positions (biased variance), then the per-channel affine.
+    public static func groupNorm(_ input: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil,
+                                 eps: Double = 1e-5) throws -> Tensor {
+        guard input.ndim >= 2 else {
+            throw NNError("group_norm: expected an input of at least 2 dimensions [N, C, …], got shape \(shapeString(input.shape))")
+        }
+        let n = input.shape[0], c = input.shape[1]
+        guard numGroups > 0, c % numGroups == 0 else {
+            throw NNError("group_norm: expected number of channels in input to be divisible by num_groups, but got input of shape \(shapeString(input.shape)) and num_groups=\(numGroups)")
+        }
+        let grouped = try input.reshape([n, numGroups, -1])
+        let mean = try grouped.mean(dims: [2], keepdim: true)
+        let centered = try grouped - mean
+        let variance = try (try centered * centered).mean(dims: [2], keepdim: true)
+        var out = try (try centered * (try (try variance + eps).rsqrt())).reshape(input.shape)
+        var channelShape = [Int](repeating: 1, count: input.ndim)
+        channelShape[1] = c
+        if let weight { out = try out * (try weight.reshape(channelShape)) }
+        if let bias { out = try out + (try bias.reshape(channelShape)) }
+        return out
+    }
+
+    /// Channel dropout (`dropout1d/2d/3d`): one keep/zero draw per (sample, channel) of
+    /// `[N, C, *spatial]` (or unbatched `[C, *spatial]`), broadcast over the positions.
+    public static func channelDropout(_ input: Tensor, p: Double = 0.5, spatialDims: Int, training: Bool = true,
+                                      generator: Generator) throws -> Tensor {
+        let op = "dropout\(spatialDims)d"
+        guard p >= 0 && p <= 1 else { throw NNError("\(op): probability has to be between 0 and 1, but got \(p)") }
+        guard input.ndim == spatialDims + 1 || input.ndim == spatialDims + 2 else {
+            throw NNError("\(op): expected \(spatialDims + 1)-d (unbatched) or \(spatialDims + 2)-d (batched) input, got shape \(shapeString(input.shape))")
+        }
+        if !training || p == 0 { return input }
+        if p == 1 { return try input * 0.0 }
+        // dropout2d on a 3-d input behaves as channel-wise 1-d dropout over (N, C, L), as PyTorch does
+        let channelDims = spatialDims == 2 && input.ndim == 3 ? 2 : input.ndim - spatialDims
+        let maskShape = Array(input.shape.prefix(channelDims)) + [Int](repeating: 1, count: input.ndim - channelDims)
+        let count = maskShape.reduce(1, *)
+        let scale = 1 / (1 - p)
+        var mask = [Double](repeating: 0, count: count)
+        for i in 0..<count where generator.nextDouble() >= p { mask[i] = scale }
+        return try input * (try Tensor.constant(mask, shape: maskShape, dtype: input.dtype))
+    }
 }

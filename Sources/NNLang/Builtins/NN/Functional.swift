@@ -98,5 +98,79 @@ extension Library {
                                                    posWeight: try a.optionalTensor("pos_weight"), reduction: try a.reduction())
             })
         }
+        registerMoreFunctional()
+    }
+
+    /// Functional forms of the pooling, normalisation and dropout layers added after the spec's set.
+    func registerMoreFunctional() {
+        registerClassMethods()
+        let ns = ["F"]
+        function("max_pool1d", "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False", doc: "1-d max pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.maxPool1d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), dilation: try a.sizes("dilation"), ceilMode: try a.bool("ceil_mode"))
+            })
+        }
+        function("avg_pool1d", "input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True", doc: "1-d average pooling.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.avgPool1d(try a.tensor("input"), kernelSize: try a.sizes("kernel_size"), stride: try a.optionalSizes("stride"),
+                                padding: try a.sizes("padding"), ceilMode: try a.bool("ceil_mode"), countIncludePad: try a.bool("count_include_pad"))
+            })
+        }
+        for dims in [1, 2] {
+            function("adaptive_avg_pool\(dims)d", "input, output_size", doc: "Average pooling to a fixed output size.", in: ns) { a in
+                .tensor(try a.interpreter.engine { try F.adaptiveAvgPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
+            }
+        }
+        for dims in [1, 2] {
+            function("adaptive_max_pool\(dims)d", "input, output_size, return_indices=False", doc: "Max pooling to a fixed output size.", in: ns) { a in
+                if try a.bool("return_indices") { throw LangError("adaptive_max_pool\(dims)d: return_indices=True is not supported") }
+                return .tensor(try a.interpreter.engine { try F.adaptiveMaxPool(try a.tensor("input"), outputSize: try a.adaptiveSizes(), spatialDims: dims) })
+            }
+        }
+        function("pad", "input, pad, mode='constant', value=None", doc: "Pads the last dimensions by (before, after) pairs, last dimension first.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.pad(try a.tensor("input"), try a.sizes("pad"), mode: try a.string("mode"), value: try a.optionalDouble("value") ?? 0)
+            })
+        }
+        function("pad_sequence", "sequences, batch_first=False, padding_value=0.0, padding_side='right'", doc: "Pads sequences [L_i, *] to the longest and stacks them.", in: ["nn.utils.rnn"], global: false) { a in
+            let rt = a.interpreter
+            let items = try rt.iterateToArray(a["sequences"]).map { try rt.tensorValue($0, "pad_sequence() sequence") }
+            return .tensor(try rt.engine {
+                try F.padSequence(items, batchFirst: try a.bool("batch_first"), paddingValue: try a.double("padding_value"), paddingSide: try a.string("padding_side"))
+            })
+        }
+        namespace("nn.utils").members["rnn"] = .object(namespace("nn.utils.rnn"))
+        function("interpolate", "input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False", doc: "Resizes [N, C, *S] by size or scale_factor (nearest, linear, bilinear).", in: ns) { a in
+            let antialias = try a.bool("antialias")
+            if !a.isNone("recompute_scale_factor") || antialias {
+                throw LangError("interpolate(): recompute_scale_factor and antialias are not supported")
+            }
+            return .tensor(try a.interpreter.engine {
+                try F.interpolate(try a.tensor("input"), size: try a.optionalSizes("size"), scaleFactor: try a.scaleFactors(), mode: try a.string("mode"),
+                                  alignCorners: a.isNone("align_corners") ? nil : try a.bool("align_corners"))
+            })
+        }
+        function("batch_norm", "input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05", doc: "Batch normalisation (updates the running statistics in training).", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.batchNorm(try a.tensor("input"), runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),
+                                weight: try a.optionalTensor("weight"), bias: try a.optionalTensor("bias"), training: try a.bool("training"),
+                                momentum: try a.double("momentum"), eps: try a.double("eps"))
+            })
+        }
+        function("group_norm", "input, num_groups, weight=None, bias=None, eps=1e-05", doc: "Group normalisation.", in: ns) { a in
+            .tensor(try a.interpreter.engine {
+                try F.groupNorm(try a.tensor("input"), numGroups: try a.int("num_groups"), weight: try a.optionalTensor("weight"),
+                                bias: try a.optionalTensor("bias"), eps: try a.double("eps"))
+            })
+        }
+        for dims in [1, 2, 3] {
+            function("dropout\(dims)d", "input, p=0.5, training=True", doc: "Zeroes whole channels with probability p (session generator).", in: ns) { a in
+                .tensor(try a.interpreter.engine {
+                    try F.channelDropout(try a.tensor("input"), p: try a.double("p"), spatialDims: dims, training: try a.bool("training"),
+                                         generator: a.interpreter.generator)
+                })
+            }
+        }
     }
 }

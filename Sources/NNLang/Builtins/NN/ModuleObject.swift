@@ -48,6 +48,14 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
                 try self.call(a.rest, a.keywords, a.interpreter)
             })
         }
+        if let dict = module as? NN.ModuleDict, let method = moduleDictMethod(dict, name) { return method }
+        if let list = module as? NN.ParameterList, name == "append" {
+            let rt = interpreter
+            return .builtin(rt.library.makeFunction("append", "value", doc: "") { a in
+                list.append(try rt.parameterValue(a["value"], "ParameterList.append() argument"))
+                return .object(self)
+            })
+        }
         if let method = interpreter.library.moduleMethod(name) {
             return .boundMethod(BoundMethod(receiver: .object(self), function: .builtin(method)))
         }
@@ -85,8 +93,32 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         }
     }
 
-    // Containers: `seq[0]`, `len(seq)`, `for layer in seq`.
+    /// `keys()`, `values()`, `items()`, `pop(key)` of a ModuleDict.
+    private func moduleDictMethod(_ dict: NN.ModuleDict, _ name: String) -> Value? {
+        let rt = interpreter
+        func make(_ signature: String, _ body: @escaping (Arguments) throws -> Value) -> Value {
+            .builtin(rt.library.makeFunction(name, signature, doc: "", body))
+        }
+        switch name {
+        case "keys": return make("") { _ in .list(ListObject(dict.keys.map { .str($0) })) }
+        case "values": return make("") { _ in .list(ListObject(dict.children.map { rt.wrap($0.1) })) }
+        case "items": return make("") { _ in .list(ListObject(dict.children.map { .tuple([.str($0.0), rt.wrap($0.1)]) })) }
+        case "pop": return make("key") { a in rt.wrap(try rt.engine { try dict.remove(try a.string("key")) }) }
+        default: return nil
+        }
+    }
+
+    // Containers: `seq[0]`, `len(seq)`, `for layer in seq`; ModuleDict: `d["key"]`, `for key in d`, `key in d`.
     override func getItem(_ index: Value, _ interpreter: Interpreter) throws -> Value {
+        if let list = module as? NN.ParameterList {
+            let p = try list.parameter(at: interpreter.sequenceIndex(index, count: list.count, kind: "ParameterList"))
+            interpreter.markParameter(p)
+            return .tensor(p)
+        }
+        if let dict = module as? NN.ModuleDict {
+            guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
+            return interpreter.wrap(try interpreter.engine { try dict.module(forKey: key) })
+        }
         let kids = module.children
         if case .object(let o as SliceObject) = index {
             let picked = try interpreter.sliceItems(kids.map(\.1), o)
@@ -95,9 +127,35 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
         let i = try interpreter.sequenceIndex(index, count: kids.count, kind: module.typeName)
         return interpreter.wrap(kids[i].1)
     }
-    override func length(_ interpreter: Interpreter) throws -> Int? { module.children.count }
+    override func setItem(_ index: Value, _ value: Value, _ interpreter: Interpreter) throws {
+        if let list = module as? NN.ParameterList {
+            let i = try interpreter.sequenceIndex(index, count: list.count, kind: "ParameterList")
+            try interpreter.engine { try list.setParameter(at: i, try interpreter.parameterValue(value, "ParameterList item")) }
+            return
+        }
+        guard let dict = module as? NN.ModuleDict else { try super.setItem(index, value, interpreter); return }
+        guard case .str(let key) = index else { throw LangError("ModuleDict keys are strings, not \(index.typeName)") }
+        let m = try interpreter.moduleValue(value, "ModuleDict value")
+        try interpreter.engine { try dict.set(key, m) }
+    }
+    override func contains(_ item: Value, _ interpreter: Interpreter) throws -> Bool? {
+        guard let dict = module as? NN.ModuleDict else { return nil }
+        guard case .str(let key) = item else { return false }
+        return dict.keys.contains(key)
+    }
+    override func length(_ interpreter: Interpreter) throws -> Int? {
+        (module as? NN.ParameterList)?.count ?? module.children.count
+    }
     override func makeIterator(_ interpreter: Interpreter) throws -> ValueIterator? {
-        ArrayIterator(module.children.map { interpreter.wrap($0.1) })
+        if let list = module as? NN.ParameterList {
+            return ArrayIterator(try (0..<list.count).map { i in
+                let p = try list.parameter(at: i)
+                interpreter.markParameter(p)
+                return .tensor(p)
+            })
+        }
+        if let dict = module as? NN.ModuleDict { return ArrayIterator(dict.keys.map { .str($0) }) }
+        return ArrayIterator(module.children.map { interpreter.wrap($0.1) })
     }
     override func equals(_ other: Value, _ interpreter: Interpreter) throws -> Bool {
         if case .object(let o as ModuleObject) = other { return o.module === module }
@@ -169,6 +227,16 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
             return .tensor(try m.forward(try required(tensorArg(args, kwargs, 0, "input", rt), "input"), try tensorArg(args, kwargs, 1, "hx", rt)))
         case let m as NN.GRUCell:
             return .tensor(try m.forward(try required(tensorArg(args, kwargs, 0, "input", rt), "input"), try tensorArg(args, kwargs, 1, "hx", rt)))
+        case let m as NN.TransformerEncoderLayer:
+            let src = try required(tensorArg(args, kwargs, 0, "src", rt), "src")
+            let isCausal = try kwargs.first { $0.0 == "is_causal" }.map { try rt.truthy($0.1) } ?? (args.count > 3 ? try rt.truthy(args[3]) : false)
+            return .tensor(try m.forward(src, srcMask: try tensorArg(args, kwargs, 1, "src_mask", rt),
+                                         srcKeyPaddingMask: try tensorArg(args, kwargs, 2, "src_key_padding_mask", rt), isCausal: isCausal))
+        case let m as NN.TransformerEncoder:
+            let src = try required(tensorArg(args, kwargs, 0, "src", rt), "src")
+            let isCausal = try kwargs.first { $0.0 == "is_causal" }.map { $0.1.isNone ? false : try rt.truthy($0.1) } ?? false
+            return .tensor(try m.forward(src, mask: try tensorArg(args, kwargs, 1, "mask", rt),
+                                         srcKeyPaddingMask: try tensorArg(args, kwargs, 2, "src_key_padding_mask", rt), isCausal: isCausal))
         case let m as NN.GraphNetwork:
             let names = ["nodes", "edges", "senders", "receivers", "globals"]
             let ts = try names.enumerated().map { try required(tensorArg(args, kwargs, $0.offset, $0.element, rt), $0.element) }
@@ -259,7 +327,21 @@ final class LibraryClass: NativeObject, InstanceChecking, HelpProviding {
         return false
     }
     var helpText: String { "\(name)(\(constructor.signatureText))" + (constructor.doc.isEmpty ? "" : "\n    \(constructor.doc)") }
+    /// Class methods such as `Embedding.from_pretrained`.
+    var classAttributes: [String: Value] = [:]
     override func attribute(_ name: String, _ interpreter: Interpreter) throws -> Value? {
-        name == "__name__" ? .str(self.name) : nil
+        name == "__name__" ? .str(self.name) : classAttributes[name]
+    }
+}
+
+extension Interpreter {
+    /// A Parameter as ParameterList stores it: a Parameter stays itself, another tensor becomes
+    /// a new Parameter sharing its values (PyTorch converts them the same way).
+    func parameterValue(_ v: Value, _ what: String) throws -> Tensor {
+        let t = try tensorValue(v, what)
+        if isParameter(v) { return t }
+        let p = try NN.Parameter(t)
+        markParameter(p)
+        return p
     }
 }
