@@ -100,7 +100,12 @@ private func linearForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDA
     let o = out.pointer(T.self)
     if let b {
         let bp = b.pointer(T.self)
-        for r in 0..<rows { (o + r * outF).update(from: bp, count: outF) }
+        if outF >= 16 {
+            for r in 0..<rows { (o + r * outF).update(from: bp, count: outF) }
+        } else {
+            // narrow rows (an MLP's output layer): a library call per 4-byte row costs more than the copy
+            for r in 0..<rows { for j in 0..<outF { o[r * outF + j] = bp[j] } }
+        }
     }
     guard rows > 0, outF > 0 else { return }
     if inF == 0 {
