@@ -155,6 +155,20 @@ private func linearBackward<T: RecurrentScalar>(_: T.Type, _ g: NDArray, _ x: ND
         // column sums in a fixed order (row by row), so results do not depend on threads
         let d = db.pointer(T.self)
         d.initialize(repeating: 0, count: outF)
-        for r in 0..<rows { let row = gp + r * outF; for j in 0..<outF { d[j] += row[j] } }
+        var j0 = 0
+        if T.self == Float.self {
+            // 16 columns at a time in a register (the scalar form reloads and stores d per row);
+            // each column still adds its rows one by one from zero, so the bits are the same.
+            let g32 = UnsafeRawPointer(gp), d32 = UnsafeMutableRawPointer(d)
+            while j0 + 16 <= outF {
+                var acc = SIMD16<Float>()
+                for r in 0..<rows { acc += g32.loadUnaligned(fromByteOffset: (r * outF + j0) * 4, as: SIMD16<Float>.self) }
+                d32.storeBytes(of: acc, toByteOffset: j0 * 4, as: SIMD16<Float>.self)
+                j0 += 16
+            }
+        }
+        if j0 < outF {
+            for r in 0..<rows { let row = gp + r * outF; for j in j0..<outF { d[j] += row[j] } }
+        }
     }
 }
