@@ -98,6 +98,9 @@ final class ArrayLayout {
     let isContiguous: Bool
     /// `strides` are exactly the row-major strides of `shape`.
     let isCanonical: Bool
+    /// Every element is the same storage element (a broadcast scalar such as `sum()`'s
+    /// expanded gradient): stride 0 on every dimension longer than 1.
+    let isUniform: Bool
 
     init(shape: [Int], strides: [Int]) {
         self.shape = shape
@@ -105,10 +108,11 @@ final class ArrayLayout {
         var n = 1
         for d in shape { n &*= d }
         count = n
-        var contiguous = true, canonical = true
+        var contiguous = true, canonical = true, uniform = n > 0
         var expected = 1, canonicalStride = 1
         var d = shape.count - 1
         while d >= 0 {
+            if shape[d] != 1 && strides[d] != 0 { uniform = false }
             if strides[d] != canonicalStride { canonical = false }
             canonicalStride &*= Swift.max(shape[d], 1)
             if shape[d] != 1 {
@@ -119,6 +123,7 @@ final class ArrayLayout {
         }
         isContiguous = contiguous
         isCanonical = canonical
+        isUniform = uniform
     }
 }
 
