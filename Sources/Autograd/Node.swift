@@ -77,17 +77,19 @@ public final class Node {
     public let primitive: Primitive
     /// The `grad_fn` name, e.g. `MulBackward0`.
     public var name: String { primitive.name }
-    private(set) var inputs: [Tensor]
-    private var fn0: Node?, fn1: Node?
-    private var moreFns: [Node?] = []
+    // Unchecked exclusivity: these are read on every op and every backward step, and a
+    // node is only touched by the thread running its graph (the dynamic checks cost ~4%).
+    @exclusivity(unchecked) private(set) var inputs: [Tensor]
+    @exclusivity(unchecked) private var fn0: Node?, fn1: Node?
+    @exclusivity(unchecked) private var moreFns: [Node?] = []
     private var version0 = -1, version1 = -1
     private var moreVersions: [Int] = []
-    private var savedOutputData: NDArray?
+    @exclusivity(unchecked) private var savedOutputData: NDArray?
     private let outputVersion: Int
     /// Set once backward ran without `retainGraph`.
-    var released = false
+    @exclusivity(unchecked) var released = false
 
-    init(primitive: Primitive, inputs: [Tensor], output: NDArray) {
+    init(primitive: Primitive, inputs: [Tensor], output: __shared NDArray) {
         self.primitive = primitive
         self.inputs = inputs
         let checksInputs = primitive.saves.contains(.inputs)
@@ -125,6 +127,9 @@ public final class Node {
     /// recursion and overflow the stack. Nodes only this one keeps alive are detached
     /// from their tensors and released one by one from a worklist.
     deinit {
+        // Common case (inputs are leaves or kept alive elsewhere): nothing to unwind, the
+        // ordinary release below is not recursive.
+        if fn0 == nil && fn1 == nil && moreFns.isEmpty && !inputs.contains(where: { $0.gradFn != nil }) { return }
         var pending: [Node] = []
         detachInputs(into: &pending)
         while var node = pending.popLast() {
@@ -204,19 +209,17 @@ extension Tensor {
     /// Applies a primitive, recording a node when grad mode is on and an input requires grad.
     public static func apply(_ p: Primitive, _ inputs: [Tensor]) throws -> Tensor {
         let out = try p.forward(ForwardInputs(tensors: inputs))
-        var result: Tensor?
-        if GradMode.isEnabled && out.dtype.isFloatingPoint {
-            for t in inputs where t.requiresGrad {
-                result = Tensor(data: out, gradFn: Node(primitive: p, inputs: inputs, output: out))
-                break
-            }
+        var records = false
+        if out.dtype.isFloatingPoint {
+            for t in inputs where t.requiresGrad { records = true; break }
+            if records { records = GradMode.isEnabled }
         }
-        let tensor = result ?? Tensor(data: out, gradFn: nil)
         // A result sharing its only input's storage is a view of it (of its base, for a view
         // of a view): in-place operations on it rebase the base's history.
-        if inputs.count == 1 && out.storage === inputs[0].data.storage {
-            tensor.viewBase = inputs[0].viewBase ?? inputs[0]
-        }
+        let isView = inputs.count == 1 && out.storage === inputs[0].data.storage
+        let node = records ? Node(primitive: p, inputs: inputs, output: out) : nil
+        let tensor = Tensor(data: out, gradFn: node)
+        if isView { tensor.viewBase = inputs[0].viewBase ?? inputs[0] }
         return tensor
     }
 }

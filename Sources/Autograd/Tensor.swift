@@ -11,16 +11,18 @@ import Tensor
 /// print(x.grad!)          // tensor([4., 6.])
 /// ```
 public final class Tensor {
+    // The stored properties skip Swift's dynamic exclusivity checks: they are read on every
+    // operation (a few percent of a small op), and a tensor's graph is used by one thread.
     /// The values. Assigning replaces them without recording (PyTorch's `x.data = …`).
-    public var data: NDArray
+    @exclusivity(unchecked) public var data: NDArray
     /// Accumulated gradient of a leaf after `backward()`; set to nil to clear it.
-    public var grad: Tensor?
+    @exclusivity(unchecked) public var grad: Tensor?
     /// The node that produced this tensor, nil for leaves.
-    public internal(set) var gradFn: Node?
-    private var leafRequiresGrad: Bool
+    @exclusivity(unchecked) public internal(set) var gradFn: Node?
+    @exclusivity(unchecked) private var leafRequiresGrad: Bool
     /// For a view (a result sharing its input's storage), the tensor it views: in-place
     /// writes through the view rebase this base's history (PyTorch's CopySlices).
-    var viewBase: Tensor?
+    @exclusivity(unchecked) var viewBase: Tensor?
 
     /// A leaf tensor. Only floating-point tensors can require gradients.
     public init(_ data: NDArray, requiresGrad: Bool = false) throws {

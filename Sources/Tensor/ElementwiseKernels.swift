@@ -10,6 +10,10 @@ func mapUnaryKernel<A: TensorElement, R: TensorElement>(
     if a.isContiguous {
         let src = pa + a.offset
         for i in 0..<out.count { po[i] = f(src[i]) }
+    } else if a.layout.isUniform {
+        // a broadcast scalar (an expanded gradient): no strided walk, no index arrays
+        let v = pa[a.offset]
+        for i in 0..<out.count { po[i] = f(v) }
     } else {
         var k = 0
         stridedRows1(a.shape, a.strides, a.offset) { o, n, st in
@@ -39,6 +43,13 @@ func mapBinaryKernel<A: TensorElement, B: TensorElement, R: TensorElement>(
         let sa = pa + a.offset, s = pb[b.offset]
         for i in 0..<n { po[i] = f(sa[i], s) }
     } else if bFull && a.count == 1 {
+        let sb = pb + b.offset, s = pa[a.offset]
+        for i in 0..<n { po[i] = f(s, sb[i]) }
+    } else if aFull && b.shape == shape && b.layout.isUniform {
+        // b is a broadcast scalar already expanded to the shape (sum()'s gradient)
+        let sa = pa + a.offset, s = pb[b.offset]
+        for i in 0..<n { po[i] = f(sa[i], s) }
+    } else if bFull && a.shape == shape && a.layout.isUniform {
         let sb = pb + b.offset, s = pa[a.offset]
         for i in 0..<n { po[i] = f(s, sb[i]) }
     } else {

@@ -10,43 +10,46 @@
 public struct NDArray {
     public let storage: Storage
     public let dtype: DType
-    public let shape: [Int]
-    /// Strides in elements (not bytes).
-    public let strides: [Int]
+    /// Shape and strides in one shared object (see `ArrayLayout`).
+    let layout: ArrayLayout
     /// Offset of element [0, 0, …] in elements.
     public let offset: Int
+
+    /// The size of each dimension.
+    public var shape: [Int] { @inline(__always) get { layout.shape } }
+    /// Strides in elements (not bytes).
+    public var strides: [Int] { @inline(__always) get { layout.strides } }
 
     /// Wraps existing storage. Callers guarantee the view stays within the storage.
     public init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
         self.storage = storage
         self.dtype = dtype
-        self.shape = shape
-        self.strides = strides
+        self.layout = ArrayLayout(shape: shape, strides: strides)
         self.offset = offset
     }
 
-    /// A new contiguous array shaped like `like` (sharing its shape and, when canonical,
-    /// strides arrays: no array allocations on the hot path of same-shape ops).
+    /// Wraps existing storage with a layout object shared with another array.
+    @inline(__always)
+    init(storage: Storage, dtype: DType, layout: ArrayLayout, offset: Int) {
+        self.storage = storage
+        self.dtype = dtype
+        self.layout = layout
+        self.offset = offset
+    }
+
+    /// A new contiguous array shaped like `like` (sharing its layout object when its
+    /// strides are canonical: no allocation besides the storage on the hot path of
+    /// same-shape ops).
     @inline(__always)
     static func empty(like a: NDArray, dtype: DType) throws -> NDArray {
-        let n = a.count
-        let storage = try Storage(byteCount: n * dtype.itemSize)
-        return NDArray(storage: storage, dtype: dtype, shape: a.shape,
-                       strides: a.hasCanonicalStrides ? a.strides : contiguousStrides(a.shape), offset: 0)
+        let layout = a.layout.isCanonical ? a.layout : ArrayLayout(shape: a.shape, strides: contiguousStrides(a.shape))
+        let storage = try Storage(byteCount: layout.count * dtype.itemSize)
+        return NDArray(storage: storage, dtype: dtype, layout: layout, offset: 0)
     }
 
     /// True when `strides` are exactly the row-major strides of `shape`.
     @inline(__always)
-    var hasCanonicalStrides: Bool {
-        var expected = 1
-        var d = shape.count - 1
-        while d >= 0 {
-            if strides[d] != expected { return false }
-            expected *= Swift.max(shape[d], 1)
-            d -= 1
-        }
-        return true
-    }
+    var hasCanonicalStrides: Bool { layout.isCanonical }
 
     /// A new contiguous array with uninitialised elements.
     public static func empty(_ shape: [Int], dtype: DType = .float32) throws -> NDArray {
@@ -65,19 +68,12 @@ public struct NDArray {
     /// Number of dimensions.
     @inline(__always) public var ndim: Int { shape.count }
     /// Number of elements.
-    public var count: Int { var n = 1; for d in shape { n *= d }; return n }
+    public var count: Int { @inline(__always) get { layout.count } }
     /// Alias of `count`, PyTorch's spelling.
     public func numel() -> Int { count }
 
     /// True when the elements are laid out in row-major order without gaps.
-    public var isContiguous: Bool {
-        var expected = 1
-        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
-            if strides[d] != expected { return false }
-            expected *= shape[d]
-        }
-        return true
-    }
+    public var isContiguous: Bool { @inline(__always) get { layout.isContiguous } }
 
     /// Typed pointer to element [0, 0, …]. `T` must match `dtype`.
     @inline(__always) public func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
@@ -87,6 +83,47 @@ public struct NDArray {
     /// Normalises a possibly negative dimension index, throwing when out of range.
     public func normalizedDim(_ dim: Int, op: String = "dim") throws -> Int {
         try normalizeDim(dim, ndim: ndim, op: op)
+    }
+}
+
+/// The shape and strides of a view, with its element count and contiguity computed once.
+/// One object rather than two arrays in `NDArray`, so copying an array (which every
+/// operation does a few times) retains two references instead of three; results shaped
+/// like an operand share the operand's layout.
+final class ArrayLayout {
+    let shape: [Int]
+    let strides: [Int]
+    let count: Int
+    /// Row-major without gaps (size-1 dimensions may have any stride).
+    let isContiguous: Bool
+    /// `strides` are exactly the row-major strides of `shape`.
+    let isCanonical: Bool
+    /// Every element is the same storage element (a broadcast scalar such as `sum()`'s
+    /// expanded gradient): stride 0 on every dimension longer than 1.
+    let isUniform: Bool
+
+    init(shape: [Int], strides: [Int]) {
+        self.shape = shape
+        self.strides = strides
+        var n = 1
+        for d in shape { n &*= d }
+        count = n
+        var contiguous = true, canonical = true, uniform = n > 0
+        var expected = 1, canonicalStride = 1
+        var d = shape.count - 1
+        while d >= 0 {
+            if shape[d] != 1 && strides[d] != 0 { uniform = false }
+            if strides[d] != canonicalStride { canonical = false }
+            canonicalStride &*= Swift.max(shape[d], 1)
+            if shape[d] != 1 {
+                if strides[d] != expected { contiguous = false }
+                expected &*= shape[d]
+            }
+            d -= 1
+        }
+        isContiguous = contiguous
+        isCanonical = canonical
+        isUniform = uniform
     }
 }
 

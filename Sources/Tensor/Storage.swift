@@ -7,7 +7,7 @@ public final class Storage {
     public let pointer: UnsafeMutableRawPointer
     public let byteCount: Int
     /// Incremented by every in-place write through any view of this storage.
-    public internal(set) var version: Int = 0
+    @exclusivity(unchecked) public internal(set) var version: Int = 0
     private let budget: MemoryBudget?
 
     /// Allocates `byteCount` bytes (uninitialised), charging the current thread's budget.

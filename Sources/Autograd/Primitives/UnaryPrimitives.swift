@@ -38,7 +38,11 @@ extension Primitive {
 
     /// relu′(0) = 0, as PyTorch.
     static let relu = Primitive("ReluBackward0", saves: .output) { x in try x[0].unary(.relu) } pullback: { g, ctx in
-        [try g * Tensor.constant(ctx.output.data.unary(.step))]
+        // Not recording (the usual backward): one fused pass with the same bits as g · mask.
+        if !(g.requiresGrad && GradMode.isEnabled), let fused = try g.data.reluGradient(output: ctx.output.data) {
+            return [Tensor.constant(fused)]
+        }
+        return [try g * Tensor.constant(ctx.output.data.unary(.step))]
     }
 
     /// abs′(0) = 0 (sign(0) = 0), as PyTorch.

@@ -19,6 +19,16 @@ extension F {
         return try product + bias
     }
 
+    /// `relu(linear(input, weight, bias))`, one fused node where `linear` would use the fused
+    /// product (the same values and gradients as the two calls).
+    static func linearReLU(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        if weight.ndim == 2, input.ndim >= 1, input.shape.last == weight.shape[1], input.dtype == weight.dtype,
+           input.dtype.isFloatingPoint, bias.map({ $0.dtype == weight.dtype && $0.shape == [weight.shape[0]] }) ?? true {
+            return try fusedLinear(input, weight: weight, bias: bias, relu: true)
+        }
+        return try relu(linear(input, weight: weight, bias: bias))
+    }
+
     /// A one-hot int64 tensor with a trailing axis of `numClasses` (inferred as max + 1 when -1).
     public static func oneHot(_ indices: Tensor, numClasses: Int = -1) throws -> Tensor {
         guard indices.dtype == .int64 else {

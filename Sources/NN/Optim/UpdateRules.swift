@@ -10,6 +10,11 @@ func sgdUpdate<T: BinaryFloatingPoint>(
     lr: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
 ) {
     let lr = T(lr), mu = T(momentum), damp = 1 - T(dampening), wd = T(weightDecay)
+    if momentumBuffer == nil && wd == 0 {
+        // Plain SGD (the common case) as its own loop, so it vectorises without the branches.
+        for i in 0..<count { param[i] = param[i] - lr * grad[i] }
+        return
+    }
     for i in 0..<count {
         var g = grad[i]
         if wd != 0 { g = g + wd * param[i] }

@@ -259,6 +259,7 @@ final class BinaryNode: ExprNode {
         }
         let l = try left.with { try $0.eval(f, rt) }
         let r = try right.with { try $0.eval(f, rt) }
+        if case .tensor(let a) = l, case .tensor(let b) = r, let t = try tensorArithmetic(a, b) { return .tensor(t) }
         switch (op, l, r) {
         case (.add, .int(let a), .int(let b)):
             let (v, o) = a.addingReportingOverflow(b)
