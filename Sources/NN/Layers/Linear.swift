@@ -64,22 +64,4 @@ public final class MLP: Sequential {
         super.init(layers)
     }
     public override var typeName: String { "Sequential" }
-
-    /// The layers in order, with each Linear followed by a ReLU run as one fused node
-    /// (`F.linearReLU`: same values and gradients, one pass and buffer fewer each way).
-    public override func forward(_ input: Tensor) throws -> Tensor {
-        let all = layers
-        var x = input
-        var i = 0
-        while i < all.count {
-            if i + 1 < all.count, let linear = all[i] as? Linear, all[i + 1] is ReLU {
-                x = try F.linearReLU(x, weight: linear.weight, bias: linear.bias)
-                i += 2
-            } else {
-                x = try all[i].forward(x)
-                i += 1
-            }
-        }
-        return x
-    }
 }
