@@ -33,7 +33,10 @@ extension F {
     /// x − λ above λ, x + λ below −λ, else 0.
     public static func softshrink(_ x: Tensor, lambd: Double = 0.5) throws -> Tensor {
         guard lambd >= 0 else { throw NNError("lambda must be greater or equal to 0, but found to be \(lambd).") }
-        return try x - (try x.clamp(min: -lambd, max: lambd))
+        // aten writes x·0 inside the band (so −0 for negative x), kept here for identical printing
+        let inside = try x * 0.0
+        let shrunk = try Tensor.where(try x.compare(.lt, -lambd), try x + lambd, inside)
+        return try Tensor.where(try x.compare(.gt, lambd), try x - lambd, shrunk)
     }
     /// x where |x| > λ, else 0.
     public static func hardshrink(_ x: Tensor, lambd: Double = 0.5) throws -> Tensor {
