@@ -117,7 +117,8 @@ func coverageAdditionsGradcheck(file: String) throws {
         t.data.pointer(Double.self)[i] = v
         t.data.storage.bumpVersion()
     }
-    for c in try Fixtures.load(file) {
+    // a zero vector is a kink of x / max(‖x‖, eps) (finite differences step across it): parity only
+    for c in try Fixtures.load(file) where !c.name.contains("zero_row") {
         let p = try CoverageCase(c)
         guard let total = try p.objective().total else { continue }
         let leaves = p.leaves

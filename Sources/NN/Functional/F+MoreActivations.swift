@@ -86,13 +86,19 @@ extension F {
     }
 
     /// The p-norm along one dimension (p = ∞ the largest |x|, p = 0 the count of non-zeros).
+    /// A zero vector's norm has gradient 0, as aten's norm backward masks it (the root of the sum
+    /// is taken of 1 there, so neither the value nor the gradient becomes NaN).
     static func vectorNorm(_ x: Tensor, p: Double, dim: Int, keepdim: Bool) throws -> Tensor {
         let magnitude = try x.abs()
-        if p == 2 { return try (try (try x * x).sum(dim: dim, keepdim: keepdim)).sqrt() }
         if p == 1 { return try magnitude.sum(dim: dim, keepdim: keepdim) }
         if p == .infinity { return try magnitude.amax(dims: [dim], keepdim: keepdim) }
         if p == 0 { return try (try (try magnitude.compare(.gt, 0)).to(x.dtype)).sum(dim: dim, keepdim: keepdim) }
         guard p > 0 else { throw NNError("norm: p must be non-negative, got \(p)") }
-        return try (try (try magnitude.pow(p)).sum(dim: dim, keepdim: keepdim)).pow(1 / p)
+        let powered = p == 2 ? try x * x : try magnitude.pow(p)
+        let total = try powered.sum(dim: dim, keepdim: keepdim)
+        let nonzero = try total.compare(.gt, 0)
+        let safe = try Tensor.where(nonzero, total, try total.onesLike())
+        let root = p == 2 ? try safe.sqrt() : try safe.pow(1 / p)
+        return try Tensor.where(nonzero, root, try total.zerosLike())
     }
 }
