@@ -12,20 +12,27 @@ extension F {
     /// `clamp(x, min_val, max_val)`.
     public static func hardtanh(_ x: Tensor, minVal: Double = -1, maxVal: Double = 1) throws -> Tensor {
         guard maxVal > minVal else { throw NNError("hardtanh: max_val (\(maxVal)) must be greater than min_val (\(minVal))") }
-        return try x.clamp(min: minVal, max: maxVal)
+        return try clampExclusive(x, minVal, maxVal)
     }
-    /// `min(max(x, 0), 6)`.
-    public static func relu6(_ x: Tensor) throws -> Tensor { try x.clamp(min: 0, max: 6) }
+    /// `min(max(x, 0), 6)` (hardtanh(x, 0, 6), as PyTorch computes it).
+    public static func relu6(_ x: Tensor) throws -> Tensor { try clampExclusive(x, 0, 6) }
+
+    /// clamp(x, lo, hi) whose gradient passes only strictly inside (lo, hi), as aten's
+    /// hardtanh_backward (the clamp primitive passes it at the bounds too).
+    static func clampExclusive(_ x: Tensor, _ lo: Double, _ hi: Double) throws -> Tensor {
+        let bounded = try x.clamp(min: lo, max: hi).detach()
+        return try Tensor.where(try x.compare(.gt, lo), try Tensor.where(try x.compare(.lt, hi), x, bounded), bounded)
+    }
     /// scale·(max(0, x) + min(0, α(eˣ − 1))).
     public static func selu(_ x: Tensor) throws -> Tensor { try elu(x, alpha: seluAlpha) * seluScale }
     /// x·tanh(softplus(x)).
     public static func mish(_ x: Tensor) throws -> Tensor { try x * (try (try x.softplus()).tanh()) }
     /// x / (1 + |x|).
     public static func softsign(_ x: Tensor) throws -> Tensor { try x / (try (try x.abs()) + 1.0) }
-    /// x·relu6(x + 3)/6.
+    /// x·relu6(x + 3)/6; its gradient x/3 + 1/2 strictly inside (−3, 3), 0 at −3 and 1 at 3, as aten's.
     public static func hardswish(_ x: Tensor) throws -> Tensor { try x * (try hardsigmoid(x)) }
-    /// relu6(x + 3)/6.
-    public static func hardsigmoid(_ x: Tensor) throws -> Tensor { try (try (try x + 3.0).clamp(min: 0, max: 6)) / 6.0 }
+    /// relu6(x + 3)/6, gradient 1/6 strictly inside (−3, 3) as aten's hardsigmoid_backward.
+    public static func hardsigmoid(_ x: Tensor) throws -> Tensor { try (try clampExclusive(try x + 3.0, 0, 6)) / 6.0 }
     /// log σ(x) = −softplus(−x) (stable for large |x|).
     public static func logsigmoid(_ x: Tensor) throws -> Tensor { try (try (try x * -1.0).softplus()) * -1.0 }
     /// x − tanh(x).
