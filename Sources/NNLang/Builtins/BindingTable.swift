@@ -375,6 +375,7 @@ public final class Library {
         registerLayers()
         registerFunctional()
         registerOptimizers()
+        registerCoverageAdditions()
         registerData()
         registerTrace()
         registerGraphTools()

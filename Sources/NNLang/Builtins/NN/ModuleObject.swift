@@ -180,8 +180,10 @@ final class ModuleObject: NativeObject, ModuleLike, TrainingSwitch, CallableObje
     private func callModule(_ args: [Value], _ kwargs: [(String, Value)], _ rt: Interpreter) throws -> Value {
         switch module {
         case let m as NN.Loss:
-            let input = try required(tensorArg(args, kwargs, 0, "input", rt), "input")
-            let target = try required(tensorArg(args, kwargs, 1, "target", rt), "target")
+            // the distance modules ride on Loss's two-tensor call; PyTorch names their inputs x1, x2
+            let (first, second) = m is NN.CosineSimilarity || m is NN.PairwiseDistance ? ("x1", "x2") : ("input", "target")
+            let input = try required(tensorArg(args, kwargs, 0, first, rt), first)
+            let target = try required(tensorArg(args, kwargs, 1, second, rt), second)
             return .tensor(try m.forward(input, target))
         case let m as NN.MultiheadAttention:
             let q = try required(tensorArg(args, kwargs, 0, "query", rt), "query")
