@@ -83,23 +83,33 @@ public final class AvgPool1d: Module {
     }
 }
 
-/// `AdaptiveAvgPool1d(output_size)` / `AdaptiveAvgPool2d(output_size)`: average pooling to a fixed
-/// output size (nil entries keep the input's size), with PyTorch's bins.
-public final class AdaptiveAvgPool: Module {
+/// What the adaptive pools share: an output size per spatial dimension (nil keeps the input's
+/// size), its checks and PyTorch's repr.
+public class AdaptivePool: Module {
     public let outputSize: [Int?], spatialDims: Int
-    public init(outputSize: [Int?], spatialDims: Int) throws {
+    private let kind: String
+    init(kind: String, outputSize: [Int?], spatialDims: Int) throws {
         guard outputSize.count == 1 || outputSize.count == spatialDims else {
-            throw NNError("AdaptiveAvgPool\(spatialDims)d: output_size must have 1 or \(spatialDims) values, got \(outputSize.count)")
+            throw NNError("\(kind)\(spatialDims)d: output_size must have 1 or \(spatialDims) values, got \(outputSize.count)")
         }
-        for s in outputSize { if let s, s <= 0 { throw NNError("AdaptiveAvgPool\(spatialDims)d: output_size must be positive, got \(s)") } }
+        for s in outputSize { if let s, s <= 0 { throw NNError("\(kind)\(spatialDims)d: output_size must be positive, got \(s)") } }
+        self.kind = kind
         self.outputSize = outputSize
         self.spatialDims = spatialDims
         super.init()
     }
-    public override var typeName: String { "AdaptiveAvgPool\(spatialDims)d" }
+    public override var typeName: String { "\(kind)\(spatialDims)d" }
     public override var extraRepr: String {
         let parts = outputSize.map { $0.map(String.init) ?? "None" }
         return "output_size=" + (parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")")
+    }
+}
+
+/// `AdaptiveAvgPool1d(output_size)` / `AdaptiveAvgPool2d(output_size)`: average pooling to a fixed
+/// output size (nil entries keep the input's size), with PyTorch's bins.
+public final class AdaptiveAvgPool: AdaptivePool {
+    public init(outputSize: [Int?], spatialDims: Int) throws {
+        try super.init(kind: "AdaptiveAvgPool", outputSize: outputSize, spatialDims: spatialDims)
     }
     public override func forward(_ input: Tensor) throws -> Tensor {
         try F.adaptiveAvgPool(input, outputSize: outputSize, spatialDims: spatialDims)
@@ -108,21 +118,9 @@ public final class AdaptiveAvgPool: Module {
 
 /// `AdaptiveMaxPool1d(output_size)` / `AdaptiveMaxPool2d(output_size)`: max pooling to a fixed
 /// output size over PyTorch's bins (nil entries keep the input's size); `return_indices` is not supported.
-public final class AdaptiveMaxPool: Module {
-    public let outputSize: [Int?], spatialDims: Int
+public final class AdaptiveMaxPool: AdaptivePool {
     public init(outputSize: [Int?], spatialDims: Int) throws {
-        guard outputSize.count == 1 || outputSize.count == spatialDims else {
-            throw NNError("AdaptiveMaxPool\(spatialDims)d: output_size must have 1 or \(spatialDims) values, got \(outputSize.count)")
-        }
-        for s in outputSize { if let s, s <= 0 { throw NNError("AdaptiveMaxPool\(spatialDims)d: output_size must be positive, got \(s)") } }
-        self.outputSize = outputSize
-        self.spatialDims = spatialDims
-        super.init()
-    }
-    public override var typeName: String { "AdaptiveMaxPool\(spatialDims)d" }
-    public override var extraRepr: String {
-        let parts = outputSize.map { $0.map(String.init) ?? "None" }
-        return "output_size=" + (parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")")
+        try super.init(kind: "AdaptiveMaxPool", outputSize: outputSize, spatialDims: spatialDims)
     }
     public override func forward(_ input: Tensor) throws -> Tensor {
         try F.adaptiveMaxPool(input, outputSize: outputSize, spatialDims: spatialDims)
