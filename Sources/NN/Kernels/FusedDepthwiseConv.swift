@@ -1,0 +1,199 @@
+import Autograd
+import Tensor
+
+// Depthwise 2-d convolution (groups == in_channels, out = multiplier · in) as one primitive, computed
+// directly instead of one im2col + tiny GEMM per channel: output channel o reads input plane o / multiplier.
+//   forward:   y[n,o,oy,ox] = b[o] + Σ_{ky,kx} w[o,ky,kx] · x[n,o/m, oy·s−p+ky·d, ox·s−p+kx·d]
+//   pullback:  dx scatters w·dy back along the same taps, dw[o,ky,kx] = Σ_n Σ_{oy,ox} dy·x (same taps), db = Σdy.
+// Work is split by input plane (forward, dx) or by output channel (dw, db); each result element is
+// summed by one thread in one fixed order, so the bits never depend on the thread count.
+
+/// The geometry of one spatial axis: for output index `o` and tap `k` the input index is
+/// `o·stride − pad + k·dilation`; `validOutputs(k)` are the outputs whose input index lies inside.
+private struct DepthwiseAxis {
+    let input: Int, output: Int, stride: Int, pad: Int, dilation: Int
+    @inline(__always) func validOutputs(_ k: Int) -> Range<Int> {
+        let shift = k * dilation - pad                                     // input = o·stride + shift
+        let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+        let lastInput = input - 1 - shift                                  // o·stride ≤ lastInput
+        let end = lastInput < 0 ? 0 : Swift.min(output, lastInput / stride + 1)
+        return first..<Swift.max(first, end)
+    }
+}
+
+/// `[N, O, OH·OW]` depthwise convolution of `x [N, C, H, W]` by `weight [O, 1, KH, KW]` (O a multiple of C),
+/// plus `bias [O]`. Callers check shapes and dtypes.
+func fusedDepthwiseConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeometry,
+                               composed: @escaping (Tensor, Tensor, Tensor?) throws -> Tensor) throws -> Tensor {
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    let primitive = Primitive("ConvolutionBackward0", saves: .inputs) { arrays in
+        let x = try arrays[0].contiguous(), w = try arrays[1].contiguous()
+        let b = arrays.count > 2 ? try arrays[2].contiguous() : nil
+        let out = try NDArray.empty([x.shape[0], w.shape[0], g.outputCount], dtype: x.dtype)
+        switch x.dtype {
+        case .float32: depthwiseForward(Float.self, x, w, b, out, g)
+        case .float64: depthwiseForward(Double.self, x, w, b, out, g)
+        default: throw NNError("conv: expected floating-point tensors")
+        }
+        return out
+    } pullback: { grad, ctx in
+        let x = ctx.inputs[0], w = ctx.inputs[1]
+        let hasBias = ctx.inputs.count > 2
+        if GradMode.isEnabled {
+            // create_graph: differentiate the grouped composite form, so second derivatives flow
+            let out = try composed(x, w, hasBias ? ctx.inputs[2] : nil)
+            let wanted = ctx.inputs.indices.filter { ctx.needsGrad[$0] }
+            let grads = try Tensor.grad(outputs: [out], inputs: wanted.map { ctx.inputs[$0] }, gradOutputs: [try grad.reshape(out.shape)],
+                                        createGraph: true, allowUnused: true)
+            var result = [Tensor?](repeating: nil, count: ctx.inputs.count)
+            for (slot, index) in wanted.enumerated() { result[index] = grads[slot] }
+            return result
+        }
+        let xd = try x.data.contiguous(), wd = try w.data.contiguous(), gd = try (try grad.data.to(xd.dtype)).contiguous()
+        let outChannels = wd.shape[0]
+        let dx = ctx.needsGrad[0] ? try NDArray.empty(xd.shape, dtype: xd.dtype) : nil
+        let dw = ctx.needsGrad[1] ? try NDArray.empty(wd.shape, dtype: xd.dtype) : nil
+        let db = hasBias && ctx.needsGrad[2] ? try NDArray.empty([outChannels], dtype: xd.dtype) : nil
+        switch xd.dtype {
+        case .float32: depthwiseBackward(Float.self, xd, wd, gd, dx, dw, db, g)
+        case .float64: depthwiseBackward(Double.self, xd, wd, gd, dx, dw, db, g)
+        default: throw NNError("conv: expected floating-point tensors")
+        }
+        var grads: [Tensor?] = [dx.map(Tensor.constant), dw.map(Tensor.constant)]
+        if hasBias { grads.append(db.map(Tensor.constant)) }
+        return grads
+    }
+    return try Tensor.apply(primitive, inputs)
+}
+
+private func depthwiseAxes(_ g: UnfoldGeometry) -> (DepthwiseAxis, DepthwiseAxis) {
+    let out = g.output
+    return (DepthwiseAxis(input: g.input[0], output: out[0], stride: g.stride[0], pad: g.padBefore[0], dilation: g.dilation[0]),
+            DepthwiseAxis(input: g.input[1], output: out[1], stride: g.stride[1], pad: g.padBefore[1], dilation: g.dilation[1]))
+}
+
+private func depthwiseForward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w: NDArray, _ b: NDArray?, _ out: NDArray, _ g: UnfoldGeometry) {
+    let n = x.shape[0], channels = x.shape[1], outChannels = w.shape[0], multiplier = outChannels / Swift.max(1, channels)
+    let (ay, ax) = depthwiseAxes(g)
+    let kh = g.kernel[0], kw = g.kernel[1], inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
+    let xp = UnsafePointer(x.pointer(T.self)), wp = UnsafePointer(w.pointer(T.self)), op = out.pointer(T.self)
+    let bp = b.map { UnsafePointer($0.pointer(T.self)) }
+    let planes = n * outChannels
+    forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
+        for plane in range {
+            let image = plane / outChannels, o = plane % outChannels
+            let src = xp + (image * channels + o / multiplier) * inPlane, dst = op + plane * outPlane
+            dst.update(repeating: bp.map { $0[o] } ?? 0, count: outPlane)
+            for ky in 0..<kh {
+                let rows = ay.validOutputs(ky)
+                for kx in 0..<kw {
+                    let cols = ax.validOutputs(kx)
+                    guard !cols.isEmpty else { continue }
+                    let tap = wp[(o * kh + ky) * kw + kx]
+                    let colShift = kx * ax.dilation - ax.pad
+                    for oy in rows {
+                        let srcRow = src + (oy * ay.stride + ky * ay.dilation - ay.pad) * ax.input + colShift
+                        let dstRow = dst + oy * ax.output
+                        if ax.stride == 1 {
+                            for ox in cols { dstRow[ox] += tap * srcRow[ox] }
+                        } else {
+                            for ox in cols { dstRow[ox] += tap * srcRow[ox * ax.stride] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Σ a[j]·b[j·bStride] over 0..<count in float64 (eight lanes when b is contiguous), fixed order.
+@inline(__always)
+private func depthwiseDot<T: BatchNormScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, bStride: Int, count: Int) -> Double {
+    var total = 0.0
+    var j = 0
+    if bStride == 1 {
+        var lanes = SIMD8<Double>(repeating: 0)
+        while j + 8 <= count { lanes += T.widened(a + j) * T.widened(b + j); j += 8 }
+        total = lanes.sum()
+    }
+    while j < count { total += Double(a[j]) * Double(b[j * bStride]); j += 1 }
+    return total
+}
+
+private func depthwiseBackward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w: NDArray, _ grad: NDArray, _ dx: NDArray?, _ dw: NDArray?,
+                                                   _ db: NDArray?, _ g: UnfoldGeometry) {
+    let n = x.shape[0], channels = x.shape[1], outChannels = w.shape[0], multiplier = outChannels / Swift.max(1, channels)
+    let (ay, ax) = depthwiseAxes(g)
+    let kh = g.kernel[0], kw = g.kernel[1], inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
+    let xp = UnsafePointer(x.pointer(T.self)), wp = UnsafePointer(w.pointer(T.self)), gp = UnsafePointer(grad.pointer(T.self))
+    if let dx {
+        let dxp = dx.pointer(T.self)
+        let planes = n * channels
+        forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
+            for plane in range {
+                let image = plane / channels, c = plane % channels
+                let dst = dxp + plane * inPlane
+                dst.initialize(repeating: 0, count: inPlane)
+                for o in (c * multiplier)..<((c + 1) * multiplier) {
+                    let src = gp + (image * outChannels + o) * outPlane
+                    for ky in 0..<kh {
+                        let rows = ay.validOutputs(ky)
+                        for kx in 0..<kw {
+                            let cols = ax.validOutputs(kx)
+                            guard !cols.isEmpty else { continue }
+                            let tap = wp[(o * kh + ky) * kw + kx]
+                            let colShift = kx * ax.dilation - ax.pad
+                            for oy in rows {
+                                let dstRow = dst + (oy * ay.stride + ky * ay.dilation - ay.pad) * ax.input + colShift
+                                let srcRow = src + oy * ax.output
+                                if ax.stride == 1 {
+                                    for ox in cols { dstRow[ox] += tap * srcRow[ox] }
+                                } else {
+                                    for ox in cols { dstRow[ox * ax.stride] += tap * srcRow[ox] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    guard dw != nil || db != nil else { return }
+    let dwp = dw.map { $0.pointer(T.self) }, dbp = db.map { $0.pointer(T.self) }
+    forEachPart(outChannels, parts: parallelPartCount(outChannels)) { _, range in
+        for o in range {
+            if let dbp {
+                var lanes = SIMD8<Double>(repeating: 0), tail = 0.0
+                for image in 0..<n {
+                    let src = gp + (image * outChannels + o) * outPlane
+                    var j = 0
+                    while j + 8 <= outPlane { lanes += T.widened(src + j); j += 8 }
+                    while j < outPlane { tail += Double(src[j]); j += 1 }
+                }
+                dbp[o] = T(lanes.sum() + tail)
+            }
+            guard let dwp else { continue }
+            let c = o / multiplier
+            for ky in 0..<kh {
+                let rows = ay.validOutputs(ky)
+                for kx in 0..<kw {
+                    let cols = ax.validOutputs(kx)
+                    var total = 0.0
+                    if !cols.isEmpty {
+                        let colShift = kx * ax.dilation - ax.pad
+                        for image in 0..<n {
+                            let dy = gp + (image * outChannels + o) * outPlane
+                            let src = xp + (image * channels + c) * inPlane
+                            for oy in rows {
+                                let srcRow = src + (oy * ay.stride + ky * ay.dilation - ay.pad) * ax.input + colShift
+                                total += depthwiseDot(dy + oy * ax.output + cols.lowerBound, srcRow + cols.lowerBound * ax.stride,
+                                                      bStride: ax.stride, count: cols.count)
+                            }
+                        }
+                    }
+                    dwp[(o * kh + ky) * kw + kx] = T(total)
+                }
+            }
+        }
+    }
+}
