@@ -174,6 +174,11 @@ private func depthwiseBackward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w:
             }
             guard let dwp else { continue }
             let c = o / multiplier
+            if ax.stride == 1 {
+                depthwiseWeightGradientRows(gp, xp, dwp, o: o, c: c, n: n, channels: channels, outChannels: outChannels, ay: ay, ax: ax,
+                                            kh: kh, kw: kw)
+                continue
+            }
             for ky in 0..<kh {
                 let rows = ay.validOutputs(ky)
                 for kx in 0..<kw {
@@ -196,4 +201,47 @@ private func depthwiseBackward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w:
             }
         }
     }
+}
+
+/// ∂W of one output channel for column stride 1: each input row is copied once into a zero-padded
+/// row, so every tap's products run over the whole output row in eight float64 lanes (one lane
+/// vector per tap, images and rows in order, folded once at the end).
+private func depthwiseWeightGradientRows<T: BatchNormScalar>(_ gp: UnsafePointer<T>, _ xp: UnsafePointer<T>, _ dwp: UnsafeMutablePointer<T>,
+                                                             o: Int, c: Int, n: Int, channels: Int, outChannels: Int,
+                                                             ay: DepthwiseAxis, ax: DepthwiseAxis, kh: Int, kw: Int) {
+    let width = ax.output, paddedWidth = ax.output + (kw - 1) * ax.dilation
+    let vectorEnd = width & ~7
+    let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedWidth + 8)
+    defer { padded.deallocate() }
+    padded.initialize(repeating: 0, count: paddedWidth + 8)
+    var lanes = [SIMD8<Double>](repeating: SIMD8<Double>(repeating: 0), count: kh * kw)
+    var tails = [Double](repeating: 0, count: kh * kw)
+    // padded column j holds input column j − pad (zero outside the input)
+    let firstColumn = Swift.max(0, ax.pad), lastColumn = Swift.min(paddedWidth, ax.input + ax.pad)
+    let inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
+    for image in 0..<n {
+        let dy = gp + (image * outChannels + o) * outPlane
+        let src = xp + (image * channels + c) * inPlane
+        for iy in 0..<ay.input {
+            let inputRow = src + iy * ax.input
+            for j in firstColumn..<Swift.max(firstColumn, lastColumn) { padded[j] = inputRow[j - ax.pad] }
+            // the outputs oy that read input row iy through tap ky: oy·stride − pad + ky·dilation = iy
+            for ky in 0..<kh {
+                let numerator = iy + ay.pad - ky * ay.dilation
+                guard numerator >= 0, numerator % ay.stride == 0 else { continue }
+                let oy = numerator / ay.stride
+                guard oy < ay.output else { continue }
+                let dyRow = dy + oy * width
+                for kx in 0..<kw {
+                    let tap = ky * kw + kx, shifted = UnsafePointer(padded + kx * ax.dilation)
+                    var acc = lanes[tap]
+                    var j = 0
+                    while j < vectorEnd { acc += T.widened(dyRow + j) * T.widened(shifted + j); j += 8 }
+                    lanes[tap] = acc
+                    while j < width { tails[tap] += Double(dyRow[j]) * Double(shifted[j]); j += 1 }
+                }
+            }
+        }
+    }
+    for tap in 0..<(kh * kw) { dwp[o * kh * kw + tap] = T(lanes[tap].sum() + tails[tap]) }
 }
