@@ -79,6 +79,10 @@ private func depthwiseForward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w: 
     let xp = UnsafePointer(x.pointer(T.self)), wp = UnsafePointer(w.pointer(T.self)), op = out.pointer(T.self)
     let bp = b.map { UnsafePointer($0.pointer(T.self)) }
     let planes = n * outChannels
+    if ay.stride == 1 && ax.stride == 1 {
+        depthwiseForwardUnitStride(xp, wp, bp, op, n: n, channels: channels, outChannels: outChannels, ay: ay, ax: ax, kh: kh, kw: kw)
+        return
+    }
     forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
         for plane in range {
             let image = plane / outChannels, o = plane % outChannels
@@ -126,7 +130,10 @@ private func depthwiseBackward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w:
     let (ay, ax) = depthwiseAxes(g)
     let kh = g.kernel[0], kw = g.kernel[1], inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
     let xp = UnsafePointer(x.pointer(T.self)), wp = UnsafePointer(w.pointer(T.self)), gp = UnsafePointer(grad.pointer(T.self))
-    if let dx {
+    if let dx, ay.stride == 1 && ax.stride == 1 {
+        depthwiseInputGradientUnitStride(gp, wp, dx.pointer(T.self), n: n, channels: channels, outChannels: outChannels, ay: ay, ax: ax,
+                                          kh: kh, kw: kw)
+    } else if let dx {
         let dxp = dx.pointer(T.self)
         let planes = n * channels
         forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
@@ -244,4 +251,99 @@ private func depthwiseWeightGradientRows<T: BatchNormScalar>(_ gp: UnsafePointer
         }
     }
     for tap in 0..<(kh * kw) { dwp[o * kh * kw + tap] = T(lanes[tap].sum() + tails[tap]) }
+}
+
+/// dst[0..<width] += tap · src[0..<width], eight lanes at a time (the same arithmetic per element).
+@inline(__always)
+private func addScaledRow<T: BatchNormScalar>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ tap: T, width: Int) {
+    let splat = SIMD8<T>(repeating: tap)
+    var j = 0
+    while j + 8 <= width {
+        let d = UnsafeMutableRawPointer(dst + j)
+        d.storeBytes(of: d.loadUnaligned(as: SIMD8<T>.self) + splat * UnsafeRawPointer(src + j).loadUnaligned(as: SIMD8<T>.self),
+                     as: SIMD8<T>.self)
+        j += 8
+    }
+    while j < width { dst[j] += tap * src[j]; j += 1 }
+}
+
+/// Copies a `rows × cols` plane into a zeroed `paddedRows × paddedCols` buffer at (top, left).
+@inline(__always)
+private func padPlane<T: BatchNormScalar>(_ src: UnsafePointer<T>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<T>, top: Int, left: Int,
+                                          paddedRows: Int, paddedCols: Int) {
+    dst.update(repeating: 0, count: paddedRows * paddedCols)
+    for r in 0..<Swift.min(rows, paddedRows - top) {
+        (dst + (r + top) * paddedCols + left).update(from: src + r * cols, count: Swift.min(cols, paddedCols - left))
+    }
+}
+
+/// Forward for stride 1: each input plane zero-padded once, then every output row is the bias plus
+/// whole-row multiply-adds, taps in (ky, kx) order.
+private func depthwiseForwardUnitStride<T: BatchNormScalar>(_ xp: UnsafePointer<T>, _ wp: UnsafePointer<T>, _ bp: UnsafePointer<T>?,
+                                                            _ op: UnsafeMutablePointer<T>, n: Int, channels: Int, outChannels: Int,
+                                                            ay: DepthwiseAxis, ax: DepthwiseAxis, kh: Int, kw: Int) {
+    let multiplier = outChannels / Swift.max(1, channels)
+    let paddedRows = Swift.max(ay.input + ay.pad, ay.output + (kh - 1) * ay.dilation)
+    let paddedCols = Swift.max(ax.input + ax.pad, ax.output + (kw - 1) * ax.dilation)
+    let inPlane = ay.input * ax.input, outPlane = ay.output * ax.output, width = ax.output
+    let planes = n * outChannels
+    forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * paddedCols)
+        defer { padded.deallocate() }
+        var paddedPlane = -1
+        for plane in range {
+            let image = plane / outChannels, o = plane % outChannels
+            let inputPlane = image * channels + o / multiplier
+            if inputPlane != paddedPlane {
+                padPlane(xp + inputPlane * inPlane, rows: ay.input, cols: ax.input, into: padded, top: ay.pad, left: ax.pad,
+                         paddedRows: paddedRows, paddedCols: paddedCols)
+                paddedPlane = inputPlane
+            }
+            let dst = op + plane * outPlane
+            dst.update(repeating: bp.map { $0[o] } ?? 0, count: outPlane)
+            for oy in 0..<ay.output {
+                let row = dst + oy * width
+                for ky in 0..<kh {
+                    let source = UnsafePointer(padded + (oy + ky * ay.dilation) * paddedCols)
+                    for kx in 0..<kw {
+                        addScaledRow(row, source + kx * ax.dilation, wp[(o * kh + ky) * kw + kx], width: width)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ∂x for stride 1: a full correlation of the zero-padded output gradient with the flipped taps,
+/// whole input rows at a time (output channels of the group in order, then taps in (ky, kx) order).
+private func depthwiseInputGradientUnitStride<T: BatchNormScalar>(_ gp: UnsafePointer<T>, _ wp: UnsafePointer<T>,
+                                                                  _ dxp: UnsafeMutablePointer<T>, n: Int, channels: Int, outChannels: Int,
+                                                                  ay: DepthwiseAxis, ax: DepthwiseAxis, kh: Int, kw: Int) {
+    let multiplier = outChannels / Swift.max(1, channels)
+    let top = (kh - 1) * ay.dilation, left = (kw - 1) * ax.dilation
+    let paddedRows = ay.input + 2 * ay.pad + top, paddedCols = ax.input + 2 * ax.pad + left
+    let inPlane = ay.input * ax.input, outPlane = ay.output * ax.output, width = ax.input
+    let planes = n * channels
+    forEachPart(planes, parts: parallelPartCount(planes)) { _, range in
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * paddedCols)
+        defer { padded.deallocate() }
+        for plane in range {
+            let image = plane / channels, c = plane % channels
+            let dst = dxp + plane * inPlane
+            dst.update(repeating: 0, count: inPlane)
+            for o in (c * multiplier)..<((c + 1) * multiplier) {
+                padPlane(gp + (image * outChannels + o) * outPlane, rows: ay.output, cols: ax.output, into: padded, top: top, left: left,
+                         paddedRows: paddedRows, paddedCols: paddedCols)
+                for iy in 0..<ay.input {
+                    let row = dst + iy * width
+                    for ky in 0..<kh {
+                        let source = UnsafePointer(padded + (iy + ay.pad + (kh - 1 - ky) * ay.dilation) * paddedCols + ax.pad)
+                        for kx in 0..<kw {
+                            addScaledRow(row, source + (kw - 1 - kx) * ax.dilation, wp[(o * kh + ky) * kw + kx], width: width)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
