@@ -221,8 +221,12 @@ private func depthwiseWeightGradientRows<T: BatchNormScalar>(_ gp: UnsafePointer
     let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedWidth + 8)
     defer { padded.deallocate() }
     padded.initialize(repeating: 0, count: paddedWidth + 8)
-    var lanes = [SIMD8<Double>](repeating: SIMD8<Double>(repeating: 0), count: kh * kw)
-    var tails = [Double](repeating: 0, count: kh * kw)
+    // raw buffers, not arrays: the inner loop needs neither bounds nor uniqueness checks
+    let lanes = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: kh * kw)
+    let tails = UnsafeMutablePointer<Double>.allocate(capacity: kh * kw)
+    lanes.initialize(repeating: SIMD8<Double>(repeating: 0), count: kh * kw)
+    tails.initialize(repeating: 0, count: kh * kw)
+    defer { lanes.deallocate(); tails.deallocate() }
     // padded column j holds input column j − pad (zero outside the input)
     let firstColumn = Swift.max(0, ax.pad), lastColumn = Swift.min(paddedWidth, ax.input + ax.pad)
     let inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
