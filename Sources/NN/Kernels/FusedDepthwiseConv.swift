@@ -210,47 +210,47 @@ private func depthwiseBackward<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ w:
     }
 }
 
-/// ∂W of one output channel for column stride 1: each input row is copied once into a zero-padded
-/// row, so every tap's products run over the whole output row in eight float64 lanes (one lane
-/// vector per tap, images and rows in order, folded once at the end).
+/// ∂W of one output channel for column stride 1: each input plane is zero-padded once, then every
+/// tap's products run over whole output rows in eight lanes held in registers (per image; images
+/// added in order into one float64 lane vector per tap, folded once at the end).
 private func depthwiseWeightGradientRows<T: BatchNormScalar>(_ gp: UnsafePointer<T>, _ xp: UnsafePointer<T>, _ dwp: UnsafeMutablePointer<T>,
                                                              o: Int, c: Int, n: Int, channels: Int, outChannels: Int,
                                                              ay: DepthwiseAxis, ax: DepthwiseAxis, kh: Int, kw: Int) {
-    let width = ax.output, paddedWidth = ax.output + (kw - 1) * ax.dilation
-    let vectorEnd = width & ~7
-    let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedWidth + 8)
-    defer { padded.deallocate() }
-    padded.initialize(repeating: 0, count: paddedWidth + 8)
-    // raw buffers, not arrays: the inner loop needs neither bounds nor uniqueness checks
+    let width = ax.output, vectorEnd = width & ~7
+    let paddedRows = Swift.max(ay.input + ay.pad, (ay.output - 1) * ay.stride + (kh - 1) * ay.dilation + 1)
+    let paddedCols = Swift.max(ax.input + ax.pad, ax.output + (kw - 1) * ax.dilation)
+    let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedRows * paddedCols)
+    // raw buffers, not arrays: the loops need neither bounds nor uniqueness checks
     let lanes = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: kh * kw)
     let tails = UnsafeMutablePointer<Double>.allocate(capacity: kh * kw)
     lanes.initialize(repeating: SIMD8<Double>(repeating: 0), count: kh * kw)
     tails.initialize(repeating: 0, count: kh * kw)
-    defer { lanes.deallocate(); tails.deallocate() }
-    // padded column j holds input column j − pad (zero outside the input)
-    let firstColumn = Swift.max(0, ax.pad), lastColumn = Swift.min(paddedWidth, ax.input + ax.pad)
+    defer { padded.deallocate(); lanes.deallocate(); tails.deallocate() }
     let inPlane = ay.input * ax.input, outPlane = ay.output * ax.output
     for image in 0..<n {
         let dy = gp + (image * outChannels + o) * outPlane
-        let src = xp + (image * channels + c) * inPlane
-        for iy in 0..<ay.input {
-            let inputRow = src + iy * ax.input
-            for j in firstColumn..<Swift.max(firstColumn, lastColumn) { padded[j] = inputRow[j - ax.pad] }
-            // the outputs oy that read input row iy through tap ky: oy·stride − pad + ky·dilation = iy
-            for ky in 0..<kh {
-                let numerator = iy + ay.pad - ky * ay.dilation
-                guard numerator >= 0, numerator % ay.stride == 0 else { continue }
-                let oy = numerator / ay.stride
-                guard oy < ay.output else { continue }
-                let dyRow = dy + oy * width
-                for kx in 0..<kw {
-                    let tap = ky * kw + kx, shifted = UnsafePointer(padded + kx * ax.dilation)
-                    var acc = lanes[tap]
+        padPlane(xp + (image * channels + c) * inPlane, rows: ay.input, cols: ax.input, into: padded, top: ay.pad, left: ax.pad,
+                 paddedRows: paddedRows, paddedCols: paddedCols)
+        for ky in 0..<kh {
+            for kx in 0..<kw {
+                let tap = ky * kw + kx
+                // one image's products in the input's precision (a few hundred per lane), then float64
+                var acc = SIMD8<T>(repeating: 0), tail = 0.0
+                for oy in 0..<ay.output {
+                    let dyRow = dy + oy * width
+                    let source = UnsafePointer(padded + (oy * ay.stride + ky * ay.dilation) * paddedCols + kx * ax.dilation)
                     var j = 0
-                    while j < vectorEnd { acc += T.widened(dyRow + j) * T.widened(shifted + j); j += 8 }
-                    lanes[tap] = acc
-                    while j < width { tails[tap] += Double(dyRow[j]) * Double(shifted[j]); j += 1 }
+                    while j < vectorEnd {
+                        acc += UnsafeRawPointer(dyRow + j).loadUnaligned(as: SIMD8<T>.self)
+                            * UnsafeRawPointer(source + j).loadUnaligned(as: SIMD8<T>.self)
+                        j += 8
+                    }
+                    while j < width { tail += Double(dyRow[j]) * Double(source[j]); j += 1 }
                 }
+                var widened = SIMD8<Double>(repeating: 0)
+                for lane in 0..<8 { widened[lane] = Double(acc[lane]) }
+                lanes[tap] += widened
+                tails[tap] += tail
             }
         }
     }
