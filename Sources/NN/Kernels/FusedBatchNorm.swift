@@ -38,24 +38,39 @@ struct BatchNormStatistics {
     var eps: Double
 }
 
-/// Σ f(x) over one channel's `n` runs of `inner` contiguous values (run r starts at `p + r·stride`),
-/// with eight float64 lanes summed in a fixed order.
+/// Eight lanes of the input's precision as float64 (lane by lane: the vector conversion
+/// `SIMD8<Double>(SIMD8<Float>)` is not vectorised and costs more than the sums).
+@inline(__always)
+private func widenedLanes<T: BatchNormScalar>(_ v: SIMD8<T>) -> SIMD8<Double> {
+    var out = SIMD8<Double>(repeating: 0)
+    for lane in 0..<8 { out[lane] = Double(v[lane]) }
+    return out
+}
+
+@inline(__always) private func load8<T: BatchNormScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+
+/// Σ f(x) over one channel's `n` runs of `inner` contiguous values (run r starts at `p + r·stride`):
+/// each run in eight lanes of the input's precision, added to float64 lanes run by run, fixed order.
 @inline(__always)
 private func channelSum<T: BatchNormScalar>(_ p: UnsafePointer<T>, runs n: Int, inner: Int, stride: Int,
-                                            _ f: (SIMD8<Double>) -> SIMD8<Double>, _ scalar: (Double) -> Double) -> Double {
+                                            _ f: (SIMD8<T>) -> SIMD8<T>, _ scalar: (Double) -> Double) -> Double {
     var lanes = SIMD8<Double>(repeating: 0)
     var tail = 0.0
     let vectorEnd = inner & ~7
     for run in 0..<n {
         let q = p + run * stride
+        var acc = SIMD8<T>(repeating: 0)
         var j = 0
-        while j < vectorEnd { lanes += f(T.widened(q + j)); j += 8 }
+        while j < vectorEnd { acc += f(load8(q + j)); j += 8 }
+        lanes += widenedLanes(acc)
         while j < inner { tail += scalar(Double(q[j])); j += 1 }
     }
     return lanes.sum() + tail
 }
 
-/// Σdy and Σdy·x over one channel (dy and x laid out alike).
+/// Σdy and Σdy·x over one channel (dy and x laid out alike), run by run as `channelSum`.
 @inline(__always)
 private func channelGradientSums<T: BatchNormScalar>(_ dy: UnsafePointer<T>, _ x: UnsafePointer<T>, runs n: Int, inner: Int,
                                                      stride: Int) -> (Double, Double) {
@@ -64,13 +79,16 @@ private func channelGradientSums<T: BatchNormScalar>(_ dy: UnsafePointer<T>, _ x
     let vectorEnd = inner & ~7
     for run in 0..<n {
         let g = dy + run * stride, v = x + run * stride
+        var sumAcc = SIMD8<T>(repeating: 0), dotAcc = SIMD8<T>(repeating: 0)
         var j = 0
         while j < vectorEnd {
-            let gl = T.widened(g + j)
-            sumLanes += gl
-            dotLanes += gl * T.widened(v + j)
+            let gl = load8(g + j)
+            sumAcc += gl
+            dotAcc += gl * load8(v + j)
             j += 8
         }
+        sumLanes += widenedLanes(sumAcc)
+        dotLanes += widenedLanes(dotAcc)
         while j < inner { sumTail += Double(g[j]); dotTail += Double(g[j]) * Double(v[j]); j += 1 }
     }
     return (sumLanes.sum() + sumTail, dotLanes.sum() + dotTail)
@@ -99,7 +117,7 @@ private func batchStatistics<T: BatchNormScalar>(_: T.Type, _ x: NDArray, _ mean
                 for ch in channels {
                     let p = xp + ch * inner
                     let m = channelSum(p, runs: n, inner: inner, stride: c * inner, { $0 }, { $0 }) / count
-                    let splat = SIMD8<Double>(repeating: m)
+                    let splat = SIMD8<T>(repeating: T(m))
                     let ss = channelSum(p, runs: n, inner: inner, stride: c * inner, { ($0 - splat) * ($0 - splat) },
                                         { ($0 - m) * ($0 - m) })
                     meanP[ch] = m
