@@ -83,8 +83,36 @@ def lstm_fwd_bwd():
     return measure(body, 5)
 
 
+def batchnorm2d_fwd_bwd():
+    torch.manual_seed(0)
+    bn = nn.BatchNorm2d(16)
+    x = torch.randn(32, 16, 32, 32, requires_grad=True)
+    r = torch.randn(32, 16, 32, 32)
+
+    def body():
+        bn.zero_grad()
+        x.grad = None
+        (bn(x) * r).sum().backward()
+    return measure(body, 20)
+
+
+def conv16(groups):
+    torch.manual_seed(0)
+    conv = nn.Conv2d(16, 16, 3, padding=1, groups=groups)
+    x = torch.randn(32, 16, 32, 32, requires_grad=True)
+
+    def body():
+        conv.zero_grad()
+        x.grad = None
+        conv(x).sum().backward()
+    return measure(body, 10)
+
+
 BENCHES = [("mlp_sgd_step", mlp_sgd_step), ("conv2d_fwd_bwd", conv2d_fwd_bwd),
-           ("sdpa_fwd_bwd", sdpa_fwd_bwd), ("lstm_fwd_bwd", lstm_fwd_bwd)]
+           ("sdpa_fwd_bwd", sdpa_fwd_bwd), ("lstm_fwd_bwd", lstm_fwd_bwd),
+           ("batchnorm2d_fwd_bwd", batchnorm2d_fwd_bwd),
+           ("depthwise_conv2d_fwd_bwd", lambda: conv16(16)),
+           ("conv2d_16to16_fwd_bwd", lambda: conv16(1))]
 if os.environ.get("NN_ONLY"):
     BENCHES = [(name, fn) for name, fn in BENCHES if name in os.environ["NN_ONLY"].split(",")]
 

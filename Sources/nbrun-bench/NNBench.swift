@@ -87,12 +87,39 @@ func benchLSTM() throws -> Double {
     }
 }
 
+/// BatchNorm2d(16) forward + backward in train mode on [32, 16, 32, 32], loss Σ y·r (Σ y alone has a zero gradient).
+func benchBatchNorm2d() throws -> Double {
+    let g = Generator(seed: 0)
+    let bn = try BatchNorm2d(numFeatures: 16)
+    let x = try Tensor.randn([32, 16, 32, 32], generator: g, requiresGrad: true)
+    let r = try Tensor.randn([32, 16, 32, 32], generator: g)
+    return try measure(inner: 20) {
+        bn.zeroGrad(); x.grad = nil
+        try (try (try bn(x)) * r).sum().backward()
+    }
+}
+
+/// Conv2d 16→16, k = 3, padding 1 on [32, 16, 32, 32], forward + backward, `groups` 16 (depthwise) or 1 (dense).
+private func benchConv16(groups: Int) throws -> Double {
+    let g = Generator(seed: 0)
+    let conv = try Conv2d(inChannels: 16, outChannels: 16, kernelSize: [3], padding: .explicit([1]), groups: groups, generator: g)
+    let x = try Tensor.randn([32, 16, 32, 32], generator: g, requiresGrad: true)
+    return try measure(inner: 10) {
+        conv.zeroGrad(); x.grad = nil
+        try (try conv(x)).sum().backward()
+    }
+}
+func benchDepthwiseConv2d() throws -> Double { try benchConv16(groups: 16) }
+func benchDenseConv16() throws -> Double { try benchConv16(groups: 1) }
+
 func runNNBenchmarks() {
     print("| benchmark | nbrun ms |")
     print("| --- | ---: |")
     let cases: [(String, () throws -> Double)] = [
         ("mlp_sgd_step", benchMLPStep), ("conv2d_fwd_bwd", benchConv2d),
         ("sdpa_fwd_bwd", benchSDPA), ("lstm_fwd_bwd", benchLSTM),
+        ("batchnorm2d_fwd_bwd", benchBatchNorm2d), ("depthwise_conv2d_fwd_bwd", benchDepthwiseConv2d),
+        ("conv2d_16to16_fwd_bwd", benchDenseConv16),
     ]
     let only = ProcessInfo.processInfo.environment["NN_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
     for (name, run) in cases where only?.contains(name) ?? true {

@@ -14,10 +14,17 @@ extension F {
             throw NNError("\(op): weight must be \(spatialDims + 2)-d [out, in / groups, kernel…], got shape \(shapeString(weight.shape))")
         }
         if groups != 1 {
-            return try groupedConvolution(op, input, weight: weight, bias: bias, groups: groups, spatialDims: spatialDims,
-                                          outChannelsPerGroup: weight.shape[0] / max(groups, 1), weightGroupDim: 0) { x, w, b in
-                try convolution(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: 1, spatialDims: spatialDims)
+            let grouped = { (x: Tensor, w: Tensor, b: Tensor?) throws -> Tensor in
+                try groupedConvolution(op, x, weight: w, bias: b, groups: groups, spatialDims: spatialDims,
+                                       outChannelsPerGroup: w.shape[0] / max(groups, 1), weightGroupDim: 0) { x, w, b in
+                    try convolution(x, weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: 1, spatialDims: spatialDims)
+                }
             }
+            if let out = try depthwiseConvolutionIfApplicable(op, input, weight: weight, bias: bias, stride: stride, padding: padding,
+                                                              dilation: dilation, groups: groups, spatialDims: spatialDims, grouped: grouped) {
+                return out
+            }
+            return try grouped(input, weight, bias)
         }
         let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
         let n = x.shape[0], channels = x.shape[1], outChannels = weight.shape[0]
@@ -117,6 +124,24 @@ extension F {
                                        outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
         try convolutionTranspose(input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
                                  dilation: dilation, groups: groups, spatialDims: 2)
+    }
+
+    /// 2-d depthwise convolution (groups == in_channels, weight `[m·C, 1, kh, kw]`, float operands of one
+    /// dtype) as one direct primitive (Kernels/FusedDepthwiseConv.swift); nil when another path applies.
+    private static func depthwiseConvolutionIfApplicable(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int],
+                                                         padding: ConvPadding, dilation: [Int], groups: Int, spatialDims: Int,
+                                                         grouped: @escaping (Tensor, Tensor, Tensor?) throws -> Tensor) throws -> Tensor? {
+        guard spatialDims == 2, input.ndim == 3 || input.ndim == 4, weight.shape[1] == 1, groups > 1,
+              input.dtype == .float32 || input.dtype == .float64, weight.dtype == input.dtype,
+              bias == nil || bias?.dtype == input.dtype else { return nil }
+        let (x, unbatched) = try batchedInput(op, input, spatialDims: spatialDims)
+        let channels = x.shape[1], outChannels = weight.shape[0]
+        guard channels == groups, outChannels % groups == 0, bias == nil || bias?.shape == [outChannels] else { return nil }
+        let g = try convGeometry(op, input: Array(x.shape[2...]), kernel: Array(weight.shape[2...]), stride: stride, padding: padding,
+                                 dilation: dilation)
+        var out = try fusedDepthwiseConvolution(x, weight: weight, bias: bias, g, composed: grouped)
+        out = try out.reshape([x.shape[0], outChannels] + g.output)
+        return unbatched ? try out.squeeze(0) : out
     }
 
     /// `groups > 1`: input channels, weight rows (dimension 0 in both conventions) and bias split

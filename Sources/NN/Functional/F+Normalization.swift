@@ -33,6 +33,10 @@ extension F {
         statShape[1] = c
         let dims = [0] + Array(2..<input.ndim)
         let count = input.numel() / max(c, 1)
+        if let out = try fusedBatchNormIfApplicable(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                                   training: training, momentum: momentum, eps: eps, count: count) {
+            return out
+        }
         let mean: Tensor, variance: Tensor
         if training || runningMean == nil || runningVar == nil {
             guard count > 1 else {
@@ -60,6 +64,45 @@ extension F {
         if let weight { out = try out * (try weight.reshape(statShape)) }
         if let bias { out = try out + (try bias.reshape(statShape)) }
         return out
+    }
+
+    /// The one-primitive batch norm (Kernels/FusedBatchNorm.swift) for float inputs whose weight and
+    /// bias share the input's dtype and whose running statistics need no gradient; nil otherwise.
+    private static func fusedBatchNormIfApplicable(_ input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                                                   training: Bool, momentum: Double, eps: Double, count: Int) throws -> Tensor? {
+        let c = input.shape[1]
+        guard input.dtype == .float32 || input.dtype == .float64 else { return nil }
+        for t in [weight, bias].compactMap({ $0 }) where t.dtype != input.dtype || t.shape != [c] { return nil }
+        let useBatch = training || runningMean == nil || runningVar == nil
+        let x = try input.data.contiguous()
+        let stats: BatchNormStatistics
+        if useBatch {
+            guard count > 1 else {
+                throw NNError("batch_norm: expected more than 1 value per channel when training, got input shape \(shapeString(input.shape))")
+            }
+            stats = try batchNormBatchStatistics(x, eps: eps)
+            if training, let runningMean, let runningVar {
+                try GradMode.withDisabled {
+                    let m = momentum
+                    let batchMean = try Tensor.constant(stats.mean, shape: [c], dtype: input.dtype)
+                    let unbiased = try Tensor.constant(stats.variance.map { $0 * (Double(count) / Double(count - 1)) }, shape: [c],
+                                                       dtype: input.dtype)
+                    let newMean = try (try runningMean * (1 - m)) + (try batchMean * m)
+                    let newVar = try (try runningVar * (1 - m)) + (try unbiased * m)
+                    try runningMean.assign(newMean)
+                    try runningVar.assign(newVar)
+                }
+            }
+        } else {
+            guard let runningMean, let runningVar, !runningMean.requiresGrad, !runningVar.requiresGrad,
+                  runningMean.numel() == c, runningVar.numel() == c else { return nil }
+            let mean = try runningMean.data.to(.float64).contiguous(), variance = try runningVar.data.to(.float64).contiguous()
+            let meanValues = Array(UnsafeBufferPointer(start: mean.pointer(Double.self), count: c))
+            let varValues = Array(UnsafeBufferPointer(start: variance.pointer(Double.self), count: c))
+            stats = BatchNormStatistics(mean: meanValues, invstd: varValues.map { 1 / ($0 + eps).squareRoot() }, variance: varValues,
+                                        fromBatch: false, eps: eps)
+        }
+        return try fusedBatchNorm(input, weight: weight, bias: bias, stats)
     }
 
     /// Rows of `weight` picked by integer `indices` (any shape) → `indices.shape + [dim]`.
