@@ -77,15 +77,8 @@ public class BatchNorm: Module {
         self.trackRunningStats = trackRunningStats
         self.acceptedRanks = acceptedRanks
         super.init()
-        if affine {
-            registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
-            if bias { registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype)) }
-        }
-        if trackRunningStats {
-            registerBuffer("running_mean", try Init.constant([numFeatures], 0, dtype: dtype, requiresGrad: false))
-            registerBuffer("running_var", try Init.constant([numFeatures], 1, dtype: dtype, requiresGrad: false))
-            registerBuffer("num_batches_tracked", try Init.constant([], 0, dtype: .int64, requiresGrad: false))
-        }
+        try registerNormalizationState(
+            numFeatures: numFeatures, affine: affine, bias: bias, trackRunningStats: trackRunningStats, dtype: dtype)
     }
     public override var extraRepr: String {
         "\(numFeatures), eps=\(eps), momentum=\(momentum.map { "\($0)" } ?? "None"), affine=\(affine ? "True" : "False"), bias=\(hasBias ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
@@ -220,15 +213,8 @@ public final class InstanceNorm: Module {
         self.hasBias = affine && bias
         self.trackRunningStats = trackRunningStats
         super.init()
-        if affine {
-            registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
-            if bias { registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype)) }
-        }
-        if trackRunningStats {
-            registerBuffer("running_mean", try Init.constant([numFeatures], 0, dtype: dtype, requiresGrad: false))
-            registerBuffer("running_var", try Init.constant([numFeatures], 1, dtype: dtype, requiresGrad: false))
-            registerBuffer("num_batches_tracked", try Init.constant([], 0, dtype: .int64, requiresGrad: false))
-        }
+        try registerNormalizationState(
+            numFeatures: numFeatures, affine: affine, bias: bias, trackRunningStats: trackRunningStats, dtype: dtype)
     }
 
     public override var typeName: String { "InstanceNorm\(spatialDims)d" }
@@ -277,5 +263,21 @@ public final class InstanceNorm: Module {
         if let w = parameter("weight") { out = try out * (try w.reshape(channelShape)) }
         if let b = parameter("bias") { out = try out + (try b.reshape(channelShape)) }
         return unbatched ? try out.squeeze(0) : out
+    }
+}
+
+extension Module {
+    /// PyTorch's state of a batch or instance norm: `weight` (ones) and `bias` (zeros) when
+    /// affine, `running_mean`, `running_var` and `num_batches_tracked` when tracking statistics.
+    func registerNormalizationState(numFeatures: Int, affine: Bool, bias: Bool, trackRunningStats: Bool, dtype: DType) throws {
+        if affine {
+            registerParameter("weight", try Init.constant([numFeatures], 1, dtype: dtype))
+            if bias { registerParameter("bias", try Init.constant([numFeatures], 0, dtype: dtype)) }
+        }
+        if trackRunningStats {
+            registerBuffer("running_mean", try Init.constant([numFeatures], 0, dtype: dtype, requiresGrad: false))
+            registerBuffer("running_var", try Init.constant([numFeatures], 1, dtype: dtype, requiresGrad: false))
+            registerBuffer("num_batches_tracked", try Init.constant([], 0, dtype: .int64, requiresGrad: false))
+        }
     }
 }
