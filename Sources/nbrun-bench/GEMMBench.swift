@@ -53,7 +53,10 @@ func gemmBenchmark() {
             b[i] = Float(i % 13) * 0.01 - 0.06
         }
         var row = "| \(n) |"
-        for threads in [1, 2] {
+        let threadCounts = ProcessInfo.processInfo.environment["GEMM_THREADS"].map {
+            $0.split(separator: ",").compactMap { Int($0) }
+        } ?? [1, 2]
+        for threads in threadCounts {
             let seconds = bestSeconds {
                 gemm(transA: false, transB: false, m: n, n: n, k: n,
                      a: a, lda: n, b: b, ldb: n, c: c, ldc: n, accumulate: false, threads: threads)

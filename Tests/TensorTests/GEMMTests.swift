@@ -150,8 +150,11 @@ private func checkThreadsAgree<T: GEMMScalar>(_ type: T.Type) {
             let one = runGEMM(T.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: n, accumulate: true, threads: 1)
             let two = runGEMM(T.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: n, accumulate: true, threads: 2)
             let three = runGEMM(T.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: n, accumulate: true, threads: 3)
+            // More strips than cores: threads own several strips and steal row blocks.
+            let five = runGEMM(T.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: n, accumulate: true, threads: 5)
             #expect(zip(one, two).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(T.self) \(m)×\(n)×\(k)")
             #expect(zip(one, three).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(T.self) \(m)×\(n)×\(k)")
+            #expect(zip(one, five).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(T.self) \(m)×\(n)×\(k)")
         }
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Tensor
 
 // Work split for the fused primitives: contiguous index ranges, one per kernel thread, or items
@@ -14,15 +13,13 @@ func forEachPart(_ count: Int, parts: Int, _ body: (_ part: Int, _ range: Range<
         body(0, 0..<count)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            body(part, (count * part / parts)..<(count * (part + 1) / parts))
-        }
+    parallelFor(count: parts) { part in
+        body(part, (count * part / parts)..<(count * (part + 1) / parts))
     }
 }
 
 /// Runs `body(i)` for every i in `0..<count`, spread over the kernel threads. Items are handed
-/// out one at a time (libdispatch's concurrentPerform), not in fixed halves: when another process
+/// out one at a time (`parallelFor`), not in fixed halves: when another process
 /// holds one core, the free thread takes more items instead of waiting for the slow half. Each item
 /// must be computed alone, so the split never changes the bits.
 func forEachInParallel(_ count: Int, _ body: (Int) -> Void) {
@@ -30,7 +27,5 @@ func forEachInParallel(_ count: Int, _ body: (Int) -> Void) {
         for i in 0..<count { body(i) }
         return
     }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: count) { i in body(i) }
-    }
+    parallelFor(count: count, body)
 }

@@ -280,8 +280,11 @@ public final class FunctionObject {
     let code: FunctionCode
     let defaults: [Value?]
     let closure: Frame?
-    /// The class whose body defined this function, for zero-argument `super()`.
-    var definingClass: ClassObject?
+    /// The class whose body defined this function, for zero-argument `super()`. Weak: the
+    /// class holds its methods, so a strong reference back would be a cycle that nothing
+    /// frees (we have no cycle collector). An instance keeps its class alive, so a method
+    /// running on one always finds it.
+    weak var definingClass: ClassObject?
     /// The interpreter's pin generation in which this function was last pinned (see
     /// `Interpreter.pin`); 0 = never.
     var pinGeneration = 0

@@ -1,107 +1,70 @@
 import Foundation
+#if os(Linux)
+import Synchronization
 
-// The multi-threaded blocked GEMM, after BLIS: threads share each packed B panel and the
-// packed A, and take row blocks on demand. The work is one list in a fixed order — for each
-// round (depth block pc, then column block jc): pack B (a few items), then compute each row
-// block (packing its rows of A in the first column block of a depth block) —
-// and each thread claims the next item in that order. Dependencies only ever point to
-// earlier items (a row block waits for its round's B panel and for the same row block of
-// the previous round; packing into one of the two B buffers waits for the round that used
-// it before), and an earlier item has already been claimed by a running thread. So no
-// thread waits on work that nobody is doing: no deadlock even when `concurrentPerform`
-// runs the threads one after another (e.g. nested inside other parallel work), and no core
-// idles at a barrier while another process slows the other one.
+// The multi-threaded blocked GEMM: each thread owns a strip of C's columns, with its own
+// packed B panels and its own packed A, and steals row blocks from the others when it runs
+// out of work.
 //
-// Row blocks shrink towards the end of a round (guided scheduling), so the two threads
-// finish within a small block of each other; B packing is split so both threads pack.
-// Waits are short (a few microseconds), so a waiting thread polls before it sleeps.
+// Why columns: a thread then reads only what it packed itself. The previous design shared
+// each B panel between the threads (packed half by each, rows split between them), and on
+// these machines the other core's half of the panel came over slowly: a 256³ product ran at
+// 157–228 GFLOPS that way, two independent column halves at 246–272 in the same runs. Why
+// stealing: a static split waits for the slower core, and here one virtual CPU is often
+// 30 % slower than the other for seconds at a time (another tenant on the host); two fixed
+// halves then ran at 180 where the shared design kept 230–270 (docs/benchmarks.md).
 //
+// Each owner walks its rounds — for each depth block (pc), for each column block of its
+// strip (jc): pack B, then open the round's row blocks — and claims row blocks from the
+// front. A thread with no rounds left claims row blocks of another owner's open round,
+// packs those rows of A itself and reads the owner's B panel. The owner reuses its panel
+// only after every row block of the round is done, and runs the next depth block of a row
+// only after the previous one: each element still gets its partial sums in depth order.
 // Who computes a tile never changes how it is computed, so the bits are those of
 // `gemmBlocked` on one thread.
+//
+// Threads take strips on demand, so a thread that never starts (the workers busy, or
+// `concurrentPerform` running the parts one after another) only means another thread owns
+// two strips; a thief waits only on strips whose owner is running.
 
-/// One unit of work: pack slivers `first..<end` of round `round`'s B panel, or compute
-/// row block `first` of that round.
-private struct GEMMWorkItem {
-    var round: Int
-    var isPacking: Bool
-    var first: Int
-    var end: Int
-}
+/// One owner's strip of columns: its rounds, its packed B panel, and the claim state of its
+/// open round. A class per strip keeps the atomics of different strips apart in memory.
+private final class GEMMStrip<T: GEMMScalar>: @unchecked Sendable {
+    struct Round {
+        var jc: Int, nc: Int, pc: Int, kc: Int
+    }
+    let rounds: [Round]
+    let packedB: UnsafeMutablePointer<T>
+    /// `round << 32 | next row block` of the open round; -1 before the first.
+    let claim = Atomic<Int>(-1)
+    /// Row blocks of the open round finished (by the owner or by thieves).
+    let done = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    // Padding, so that another strip's atomics are not on these cache lines.
+    private let padding: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-/// The shared claim counter and completion counts, behind one condition variable.
-private final class GEMMSchedule: @unchecked Sendable {
-    let items: [GEMMWorkItem]
-    let packItemsPerRound: [Int]
-    let rowBlocks: Int
-    private let condition = NSCondition()
-    private var nextItem = 0
-    private var packed: [Int]
-    private var computed: [Int]
-    /// Rounds completed by each row block.
-    private var rowRounds: [Int]
-    private var sleepers = 0
-
-    init(items: [GEMMWorkItem], packItemsPerRound: [Int], rowBlocks: Int) {
-        self.items = items
-        self.packItemsPerRound = packItemsPerRound
-        self.rowBlocks = rowBlocks
-        packed = Array(repeating: 0, count: packItemsPerRound.count)
-        computed = Array(repeating: 0, count: packItemsPerRound.count)
-        rowRounds = Array(repeating: 0, count: rowBlocks)
+    init(rounds: [Round], packedB: UnsafeMutablePointer<T>) {
+        self.rounds = rounds
+        self.packedB = packedB
     }
 
-    func claim() -> GEMMWorkItem? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard nextItem < items.count else { return nil }
-        nextItem += 1
-        return items[nextItem - 1]
-    }
-
-    /// Whether `item`'s inputs are ready (called with the lock held).
-    private func ready(_ item: GEMMWorkItem) -> Bool {
-        if item.isPacking {
-            // The buffer was last read in round − 2.
-            return item.round < 2 || computed[item.round - 2] == rowBlocks
+    /// Claims the next row block of the open round: (round, row block), or nil when none is left.
+    @inline(__always)
+    func claimRowBlock(rowBlocks: Int) -> (round: Int, block: Int)? {
+        var state = claim.load(ordering: .acquiring)
+        while state >= 0 && state & 0xFFFF_FFFF < rowBlocks {
+            let (exchanged, original) = claim.compareExchange(
+                expected: state, desired: state + 1, ordering: .acquiring)
+            if exchanged { return (state >> 32, state & 0xFFFF_FFFF) }
+            state = original
         }
-        // The B panel is packed, and C's rows got the previous depth blocks first.
-        return packed[item.round] == packItemsPerRound[item.round] && rowRounds[item.first] == item.round
-    }
-
-    /// Returns once `item` may run: polls for a while (waits are usually a few
-    /// microseconds, shorter than a sleep and wake-up), then sleeps.
-    func wait(for item: GEMMWorkItem) {
-        var polls = 0
-        condition.lock()
-        while !ready(item) {
-            if polls < 4000 {
-                polls += 1
-                condition.unlock()
-                condition.lock()
-            } else {
-                sleepers += 1
-                condition.wait()
-                sleepers -= 1
-            }
-        }
-        condition.unlock()
-    }
-
-    func finished(_ item: GEMMWorkItem) {
-        condition.lock()
-        if item.isPacking {
-            packed[item.round] += 1
-        } else {
-            computed[item.round] += 1
-            rowRounds[item.first] += 1
-        }
-        if sleepers > 0 { condition.broadcast() }
-        condition.unlock()
+        return nil
     }
 }
 
-/// Row blocks (first row, row count) for the team: multiples of `mr`, at most `cap` rows,
-/// each about 1/(2·parts) of the rows still unassigned, so blocks shrink towards the end.
+/// Row blocks (first row, row count): multiples of `mr`, at most `cap` rows, each about
+/// 1/(2·parts) of the rows still unassigned, so blocks shrink towards the end of a round and
+/// a thief's last steal is small.
 func gemmGuidedRowBlocks(rows m: Int, parts: Int, mr: Int, cap: Int) -> [(start: Int, rows: Int)] {
     var blocks: [(start: Int, rows: Int)] = []
     var start = 0
@@ -115,89 +78,125 @@ func gemmGuidedRowBlocks(rows m: Int, parts: Int, mr: Int, cap: Int) -> [(start:
     return blocks
 }
 
-/// C[0..<m, 0..<n] (+)= op(A)·op(B) on up to `parts` threads sharing packed B panels.
+/// C[0..<m, 0..<n] (+)= op(A)·op(B) on up to `parts` threads, each owning a strip of columns.
+func gemmBlockedTeam<T: GEMMScalar>(
+    parts requested: Int, m: Int, n: Int, k: Int, a: GEMMOperand<T>, b: GEMMOperand<T>,
+    c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
+) {
+    let mr = T.microRows, nr = T.microColumns
+    let slivers = (n + nr - 1) / nr
+    let parts = max(1, min(requested, slivers))
+    let blocks = gemmGuidedRowBlocks(rows: m, parts: parts, mr: mr, cap: T.rowBlock)
+    let rowBlocks = blocks.count
+    let kcMax = min(T.depthBlock, k)
+    let mPadded = (m + mr - 1) / mr * mr
+
+    // Strips: contiguous runs of whole slivers; rounds in `gemmBlocked`'s order.
+    var stripRounds: [[GEMMStrip<T>.Round]] = []
+    var widest = 0
+    for part in 0..<parts {
+        let first = min(n, slivers * part / parts * nr), end = min(n, slivers * (part + 1) / parts * nr)
+        widest = max(widest, min(T.columnBlock, end - first))
+        var rounds: [GEMMStrip<T>.Round] = []
+        var pc = 0
+        while pc < k {
+            let kc = min(T.depthBlock, k - pc)
+            var jc = first
+            while jc < end {
+                let nc = min(T.columnBlock, end - jc)
+                rounds.append(.init(jc: jc, nc: nc, pc: pc, kc: kc))
+                jc += nc
+            }
+            pc += kc
+        }
+        stripRounds.append(rounds)
+    }
+    let panelCount = kcMax * ((widest + nr - 1) / nr * nr)
+    // Per strip: one B panel and all rows of A for a depth block; per thread: a thief's A
+    // block. Aligned to 64 bytes each.
+    let aCount = (mPadded * kcMax + 15) / 16 * 16, bCount = (panelCount + 15) / 16 * 16
+    let thiefCount = (min(T.rowBlock, mPadded) * kcMax + 15) / 16 * 16
+    let scratch = GEMMScratch<T>(count: parts * (aCount + bCount + thiefCount))
+    defer { scratch.release() }
+    let strips = (0..<parts).map { part in
+        GEMMStrip<T>(rounds: stripRounds[part], packedB: scratch.pointer + part * (aCount + bCount))
+    }
+    let nextStrip = Atomic<Int>(0)
+    let scratchAddress = UInt(bitPattern: scratch.pointer), cAddress = UInt(bitPattern: c)
+
+    parallelFor(count: parts) { worker in
+        let scratch = UnsafeMutablePointer<T>(bitPattern: scratchAddress)!
+        let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
+        let edgeTile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
+        defer { edgeTile.deallocate() }
+
+        // Own strips, taken on demand.
+        while true {
+            let part = nextStrip.wrappingAdd(1, ordering: .relaxed).oldValue
+            if part >= parts { break }
+            let strip = strips[part]
+            let packedA = scratch + part * (aCount + bCount) + bCount
+            // The depth block whose rows of A are in `packedA`, per row block (stolen blocks
+            // were packed by their thief, so the owner packs them when it next needs them).
+            var aPackedAt = [Int](repeating: -1, count: rowBlocks)
+            for (index, round) in strip.rounds.enumerated() {
+                packB(b.offset(row: round.pc, col: round.jc), depth: round.kc, columns: round.nc,
+                      into: strip.packedB)
+                strip.done.store(0, ordering: .relaxed)
+                strip.claim.store(index << 32, ordering: .releasing)
+                while let (_, block) = strip.claimRowBlock(rowBlocks: rowBlocks) {
+                    let (ic, rows) = blocks[block]
+                    let rowsA = packedA + ic * round.kc
+                    if aPackedAt[block] != round.pc {
+                        packA(a.offset(row: ic, col: round.pc), rows: rows, depth: round.kc, into: rowsA)
+                        aPackedAt[block] = round.pc
+                    }
+                    gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: rowsA,
+                                    packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
+                                    addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
+                    strip.done.wrappingAdd(1, ordering: .releasing)
+                }
+                // Thieves may still be reading the panel or writing these rows.
+                var spins = 0
+                while strip.done.load(ordering: .acquiring) < rowBlocks {
+                    spins += 1
+                    if spins > 64 { sched_yield() }
+                }
+            }
+            strip.finished.store(true, ordering: .releasing)
+        }
+
+        // No strip left to take: help the owners still running. Rows of A for a stolen
+        // block go to this body's own buffer.
+        let stolenA = scratch + parts * (aCount + bCount) + worker * thiefCount
+        var spins = 0
+        while true {
+            var running = false
+            for strip in strips where !strip.finished.load(ordering: .acquiring) {
+                running = true
+                while let (roundIndex, block) = strip.claimRowBlock(rowBlocks: rowBlocks) {
+                    let round = strip.rounds[roundIndex]
+                    let (ic, rows) = blocks[block]
+                    packA(a.offset(row: ic, col: round.pc), rows: rows, depth: round.kc, into: stolenA)
+                    gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: stolenA,
+                                    packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
+                                    addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
+                    strip.done.wrappingAdd(1, ordering: .releasing)
+                    spins = 0
+                }
+            }
+            if !running { break }
+            spins += 1
+            if spins > 64 { sched_yield() }
+        }
+    }
+}
+#else
+/// Without `Synchronization`'s atomics (before macOS 15) products run on one thread.
 func gemmBlockedTeam<T: GEMMScalar>(
     parts: Int, m: Int, n: Int, k: Int, a: GEMMOperand<T>, b: GEMMOperand<T>,
     c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool
 ) {
-    let mr = T.microRows, nr = T.microColumns
-    // The block heights do not change any element's arithmetic, only who computes it.
-    let blocks = gemmGuidedRowBlocks(rows: m, parts: parts, mr: mr, cap: T.rowBlock)
-    let rowBlocks = blocks.count
-    let kcMax = min(T.depthBlock, k)
-    let ncMax = min(T.columnBlock, (n + nr - 1) / nr * nr)
-
-    // Rounds in order: (pc, jc) with jc innermost, as in `gemmBlocked`.
-    var rounds: [(jc: Int, nc: Int, pc: Int, kc: Int)] = []
-    var items: [GEMMWorkItem] = []
-    var packItemsPerRound: [Int] = []
-    var pc = 0
-    while pc < k {
-        let kc = min(T.depthBlock, k - pc)
-        var jc = 0
-        while jc < n {
-            let nc = min(T.columnBlock, n - jc)
-            let round = rounds.count
-            rounds.append((jc, nc, pc, kc))
-            let slivers = (nc + nr - 1) / nr
-            // Enough packing items for every thread to take a share.
-            let sliversPerPackItem = max(1, min(8, (slivers + 2 * parts - 1) / (2 * parts)))
-            var first = 0
-            var packItems = 0
-            while first < slivers {
-                items.append(GEMMWorkItem(round: round, isPacking: true, first: first,
-                                          end: min(slivers, first + sliversPerPackItem)))
-                first += sliversPerPackItem
-                packItems += 1
-            }
-            packItemsPerRound.append(packItems)
-            for block in 0..<rowBlocks {
-                items.append(GEMMWorkItem(round: round, isPacking: false, first: block, end: block + 1))
-            }
-            jc += nc
-        }
-        pc += kc
-    }
-
-    let schedule = GEMMSchedule(items: items, packItemsPerRound: packItemsPerRound, rowBlocks: rowBlocks)
-    let panelCount = kcMax * ncMax
-    // The B panels (double-buffered) and all rows of A for one depth block: row block r
-    // packs its rows in the depth block's first round and reads them in the later ones
-    // (it runs its rounds in order), so each region has one writer at a time.
-    let mPadded = (m + mr - 1) / mr * mr
-    let bScratch = GEMMScratch<T>(count: 2 * panelCount)
-    let aScratch = GEMMScratch<T>(count: mPadded * kcMax)
-    defer { bScratch.release(); aScratch.release() }
-    let bAddress = UInt(bitPattern: bScratch.pointer), aAddress = UInt(bitPattern: aScratch.pointer)
-    let cAddress = UInt(bitPattern: c)
-
-    parallelFor(count: parts) { _ in
-        let bBuffers = UnsafeMutablePointer<T>(bitPattern: bAddress)!
-        let aBuffer = UnsafeMutablePointer<T>(bitPattern: aAddress)!
-        let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
-        let edgeTile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
-        defer { edgeTile.deallocate() }
-        while let item = schedule.claim() {
-            let (jc, nc, pc, kc) = rounds[item.round]
-            let packedB = bBuffers + (item.round % 2) * panelCount
-            schedule.wait(for: item)
-            if item.isPacking {
-                for sliver in item.first..<item.end {
-                    let start = sliver * nr
-                    packB(b.offset(row: pc, col: jc + start), depth: kc, columns: min(nr, nc - start),
-                          into: packedB + start * kc)
-                }
-            } else {
-                let (ic, rows) = blocks[item.first]
-                let packedA = aBuffer + ic * kc
-                if jc == 0 {
-                    packA(a.offset(row: ic, col: pc), rows: rows, depth: kc, into: packedA)
-                }
-                gemmMacroKernel(rows: rows, columns: nc, depth: kc, packedA: packedA,
-                                packedB: packedB, c: c + (ic * ldc + jc), ldc: ldc,
-                                addToC: accumulate || pc > 0, edgeTile: edgeTile)
-            }
-            schedule.finished(item)
-        }
-    }
+    gemmBlocked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
 }
+#endif
