@@ -77,3 +77,22 @@ func cell(_ code: String, firstLine: Int = 10, offset: Int = 0) -> CellSource {
     let result = session.run(cell("Module.x = 1"))
     #expect(result.error?.message == "cannot set attribute 'x' of the built-in class 'Module'")
 }
+
+@Test func classesWithMethodsAreFreedWhenRebound() throws {
+    // A method refers back to its class for `super()`; if that reference were strong, each
+    // class below would stay alive with its 4 MB attribute and the third would exceed the cap.
+    var options = SessionOptions(notebookDirectory: ".")
+    options.maxTensorBytes = 10 << 20
+    let session = try Session(options: options)
+    let result = session.run(cell("""
+        for i in range(6):
+            class N:
+                big = zeros(1000000)
+                def m(self):
+                    return super().__init__ is not None
+            N().m()
+        print('done')
+        """))
+    #expect(result.error == nil)
+    #expect(result.outputs == [.text("done\n")])
+}
