@@ -58,12 +58,12 @@ func packA<T: GEMMScalar>(_ a: GEMMOperand<T>, rows: Int, depth: Int, into dest:
 @inline(__always)
 func packB<T: GEMMScalar>(_ b: GEMMOperand<T>, depth: Int, columns: Int, into dest: UnsafeMutablePointer<T>) {
     let nr = T.microColumns
-    var sliverStart = 0
-    while sliverStart < columns {
-        let live = min(nr, columns - sliverStart)
-        let dst = dest + sliverStart * depth
-        if b.transposed {
-            // Element (p, j) at base[j * ld + p]: walk each source row contiguously.
+    if b.transposed {
+        // Element (p, j) at base[j * ld + p]: walk each source row contiguously.
+        var sliverStart = 0
+        while sliverStart < columns {
+            let live = min(nr, columns - sliverStart)
+            let dst = dest + sliverStart * depth
             for c in 0..<live {
                 let src = b.base + ((sliverStart + c) * b.ld)
                 var out = dst + c
@@ -77,18 +77,30 @@ func packB<T: GEMMScalar>(_ b: GEMMOperand<T>, depth: Int, columns: Int, into de
                     for c in live..<nr { dst[p * nr + c] = 0 }
                 }
             }
-        } else {
-            for p in 0..<depth {
-                let src = b.base + (p * b.ld + sliverStart)
-                let out = dst + p * nr
-                if live == nr {
-                    out.update(from: src, count: nr)
-                } else {
-                    for c in 0..<live { out[c] = src[c] }
-                    for c in live..<nr { out[c] = 0 }
-                }
-            }
+            sliverStart += nr
         }
-        sliverStart += nr
+        return
+    }
+    // Whole slivers together, each source row read from start to end. (Sliver by sliver,
+    // each 32-value piece came from another row — another page once rows are 4 KiB — a
+    // pattern the hardware prefetchers do not follow: 7 % of a 1024³ product.)
+    let whole = columns / nr
+    for p in 0..<depth {
+        let src = b.base + p * b.ld
+        var out = dest + p * nr
+        for sliver in 0..<whole {
+            out.update(from: src + sliver * nr, count: nr)
+            out += nr * depth
+        }
+    }
+    let live = columns - whole * nr
+    if live > 0 {
+        let dst = dest + whole * nr * depth
+        for p in 0..<depth {
+            let src = b.base + (p * b.ld + whole * nr)
+            let out = dst + p * nr
+            for c in 0..<live { out[c] = src[c] }
+            for c in live..<nr { out[c] = 0 }
+        }
     }
 }
