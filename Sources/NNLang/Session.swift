@@ -71,16 +71,16 @@ public final class Session {
     /// Runs one cell in the shared global scope. Never throws: errors (syntax, runtime,
     /// time limit) come back in `CellResult.error`, with the outputs produced before them.
     public func run(_ cell: CellSource, timeout: Double? = nil) -> CellResult {
-        var result = CellResult(outputs: [], error: nil)
+        let result = CellResultSlot()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
-            result = runOnCurrentThread(cell, timeout: timeout ?? options.cellTimeout)
+            result.value = runOnCurrentThread(cell, timeout: timeout ?? options.cellTimeout)
             done.signal()
         }
         thread.stackSize = Session.cellStackBytes
         thread.start()
         done.wait()
-        return result
+        return result.value
     }
 
     private func diagnostic(_ message: String, _ location: SourceLocation?, _ cell: CellSource,
@@ -138,4 +138,10 @@ public final class Session {
         }
         return CellResult(outputs: rt.outputs, error: nil)
     }
+}
+
+/// The cell thread's result, handed back through `Session.run`'s semaphore (which orders the
+/// write before the read).
+private final class CellResultSlot: @unchecked Sendable {
+    var value = CellResult(outputs: [], error: nil)
 }

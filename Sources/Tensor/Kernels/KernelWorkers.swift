@@ -93,6 +93,14 @@ final class KernelWorkers: @unchecked Sendable {
         }
     }
 
+    /// Runs indices of the joined job. A function of its own so that this thread's reference
+    /// to the closure is gone before it leaves the job (the caller's `withoutActuallyEscaping`
+    /// checks that nothing kept it).
+    @inline(never)
+    private func runJoinedJob() {
+        if let body { claimAndRun(body, count: count) }
+    }
+
     /// Joins the open job, if any, and runs indices until none are left.
     private func joinOpenJob() {
         var current = state.load(ordering: .relaxed)
@@ -101,7 +109,7 @@ final class KernelWorkers: @unchecked Sendable {
                 expected: current, desired: current + 1, ordering: .acquiring)
             if exchanged {
                 // Inside: the caller cannot close the job (nor clear `body`) until we leave.
-                if let body { claimAndRun(body, count: count) }
+                runJoinedJob()
                 state.wrappingSubtract(1, ordering: .releasing)
                 return
             }
