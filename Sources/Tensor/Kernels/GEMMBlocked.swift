@@ -42,6 +42,7 @@ func gemmBlocked<T: GEMMScalar>(
 ) {
     let buffers = GEMMPackBuffers<T>(rows: m, depth: k, columns: n)
     defer { buffers.deallocate() }
+    let inPlace = gemmReadsAInPlace(a)
 
     var pc = 0
     while pc < k {
@@ -57,9 +58,10 @@ func gemmBlocked<T: GEMMScalar>(
                 // Rows ic..<ic+mc of the packed A start at ic·kc (ic is a multiple of MR).
                 let packedA = buffers.packedA + ic * kc
                 if jc == 0 {
-                    packA(a.offset(row: ic, col: pc), rows: mc, depth: kc, into: packedA)
+                    packRowBlockA(a, row: ic, rows: mc, col: pc, depth: kc, into: packedA, inPlace: inPlace)
                 }
                 gemmMacroKernel(rows: mc, columns: nc, depth: kc, packedA: packedA,
+                                sourceA: inPlace ? a.offset(row: ic, col: pc).base : nil, lda: a.ld,
                                 packedB: buffers.packedB, c: c + (ic * ldc + jc), ldc: ldc,
                                 addToC: addToC, edgeTile: buffers.edgeTile)
                 ic += mc
@@ -70,12 +72,42 @@ func gemmBlocked<T: GEMMScalar>(
     }
 }
 
-/// All micro-tiles of one packed A block (rows × depth) times one packed B panel
-/// (depth × columns), into C at `c`. Micro-rows outside, micro-columns inside: the A
-/// sliver (MR × KC) stays in L1 while the B slivers come from the L2-sized panel.
+/// Whether the micro-kernels read op(A) straight from its rows instead of a packed copy:
+/// when A is not transposed and its rows are at most 2 KiB apart. Then a tile's 8 rows fall
+/// in different L1 sets, and skipping the copy measured 2–8 % faster at 256³–512³ on one
+/// thread (and saves each thread of a team its own copy); rows 8 KiB apart share L1 sets
+/// and ran 6 % slower (docs/benchmarks.md). Either way the sums and bits are the same.
+@inline(__always)
+func gemmReadsAInPlace<T: GEMMScalar>(_ a: GEMMOperand<T>) -> Bool {
+    !a.transposed && a.ld * MemoryLayout<T>.stride <= 2048
+}
+
+/// Prepares rows `ic..<ic + rows`, depth `pc..<pc + kc` of op(A) for `gemmMacroKernel` at
+/// `dest`: all of them packed, or — read in place — only a last partial sliver.
+@inline(__always)
+func packRowBlockA<T: GEMMScalar>(
+    _ a: GEMMOperand<T>, row ic: Int, rows: Int, col pc: Int, depth kc: Int,
+    into dest: UnsafeMutablePointer<T>, inPlace: Bool
+) {
+    if !inPlace {
+        packA(a.offset(row: ic, col: pc), rows: rows, depth: kc, into: dest)
+        return
+    }
+    let whole = rows / T.microRows * T.microRows
+    if whole < rows {
+        packA(a.offset(row: ic + whole, col: pc), rows: rows - whole, depth: kc, into: dest + whole * kc)
+    }
+}
+
+/// All micro-tiles of one A block (rows × depth) times one packed B panel (depth ×
+/// columns), into C at `c`. Micro-rows outside, micro-columns inside: the A sliver
+/// (MR × KC) stays in L1 while the B slivers come from the L2-sized panel. A is read from
+/// `sourceA` (rows `lda` apart) when given, except a partial last sliver, which is packed
+/// like every sliver of `packedA` otherwise (see `packRowBlockA`).
 @inline(__always)
 func gemmMacroKernel<T: GEMMScalar>(
     rows mc: Int, columns nc: Int, depth kc: Int, packedA: UnsafeMutablePointer<T>,
+    sourceA: UnsafePointer<T>?, lda: Int,
     packedB: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>, ldc: Int, addToC: Bool,
     edgeTile: UnsafeMutablePointer<T>
 ) {
@@ -84,17 +116,26 @@ func gemmMacroKernel<T: GEMMScalar>(
     while ir < mc {
         let liveRows = min(mr, mc - ir)
         let aSliver = UnsafePointer(packedA + ir * kc)
+        let aRows = liveRows == mr ? sourceA.map { $0 + ir * lda } : nil
         var jr = 0
         while jr < nc {
             let liveColumns = min(nr, nc - jr)
             let bSliver = UnsafePointer(packedB + jr * kc)
             let cTile = c + (ir * ldc + jr)
             if liveRows == mr && liveColumns == nr {
-                T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                if let aRows {
+                    T.microKernelInPlaceA(depth: kc, a: aRows, lda: lda, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                } else {
+                    T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                }
             } else {
                 // Edge tile: compute the full tile aside, keep the live part.
                 // Same per-element arithmetic as a full tile.
-                T.microKernel(depth: kc, a: aSliver, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
+                if let aRows {
+                    T.microKernelInPlaceA(depth: kc, a: aRows, lda: lda, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
+                } else {
+                    T.microKernel(depth: kc, a: aSliver, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
+                }
                 for r in 0..<liveRows {
                     let row = cTile + r * ldc
                     let tile = edgeTile + r * nr

@@ -19,6 +19,21 @@ extension Float {
         depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
     ) {
+        tile(depth: depth, a: GEMMPackedRows(pointer: a, rows: 8), b: b, c: c, ldc: ldc, addToC: addToC)
+    }
+
+    public static func microKernelInPlaceA(
+        depth: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
+    ) {
+        tile(depth: depth, a: GEMMSourceRows(pointer: a, lda: lda), b: b, c: c, ldc: ldc, addToC: addToC)
+    }
+
+    /// The 8-row register tile over any source of A (see `GEMMTileRows`).
+    @inline(__always)
+    private static func tile<A: GEMMTileRows>(
+        depth: Int, a: A, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, addToC: Bool
+    ) where A.Scalar == Float {
         // 8 rows × 2 vectors: 16 independent accumulators keep both FMA pipes busy
         // (an FMA's latency is 4 cycles; 6 accumulators left a quarter of the issue slots empty).
         typealias V = SIMD16<Float>
@@ -28,23 +43,23 @@ extension Float {
         var pb = b
         for _ in 0..<depth {
             let b0 = loadVector(pb), b1 = loadVector(pb + 16)
-            var x = V(repeating: pa[0])
+            var x = V(repeating: pa.value(0))
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = V(repeating: pa[1])
+            x = V(repeating: pa.value(1))
             c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = V(repeating: pa[2])
+            x = V(repeating: pa.value(2))
             c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = V(repeating: pa[3])
+            x = V(repeating: pa.value(3))
             c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = V(repeating: pa[4])
+            x = V(repeating: pa.value(4))
             c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = V(repeating: pa[5])
+            x = V(repeating: pa.value(5))
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-            x = V(repeating: pa[6])
+            x = V(repeating: pa.value(6))
             c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
-            x = V(repeating: pa[7])
+            x = V(repeating: pa.value(7))
             c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
-            pa += 8
+            pa.advance()
             pb += 32
         }
         @inline(__always) func put(_ v0: V, _ v1: V, _ row: UnsafeMutablePointer<Float>) {

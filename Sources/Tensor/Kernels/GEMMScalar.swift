@@ -24,6 +24,12 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
         depth: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
         c: UnsafeMutablePointer<Self>, ldc: Int, addToC: Bool)
 
+    /// `microKernel` reading op(A) in place instead of from a packed sliver: row r of the
+    /// tile at `a + r * lda`, contiguous in k (op(A) not transposed). Same sums, same bits.
+    static func microKernelInPlaceA(
+        depth: Int, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>,
+        c: UnsafeMutablePointer<Self>, ldc: Int, addToC: Bool)
+
     /// Lanes of the SIMD vector the kernels use (16 for Float, 8 for Double).
     static var vectorWidth: Int { get }
 
@@ -51,4 +57,31 @@ extension Double: GEMMScalar {
     public static var rowBlock: Int { 96 }
     /// KC × NC = 1 MiB of packed B, as for Float.
     public static var columnBlock: Int { 256 }
+}
+
+/// Where a micro-kernel reads A(r, p) for the current p: a packed sliver (MR values per p,
+/// contiguous) or the source rows themselves. Specialised away: each reader compiles to
+/// plain loads.
+protocol GEMMTileRows<Scalar> {
+    associatedtype Scalar
+    /// A(row, p) for the current p.
+    func value(_ row: Int) -> Scalar
+    /// Moves to p + 1.
+    mutating func advance()
+}
+
+/// A packed sliver: `microRows` values per k.
+struct GEMMPackedRows<Scalar>: GEMMTileRows {
+    var pointer: UnsafePointer<Scalar>
+    let rows: Int
+    @inline(__always) func value(_ row: Int) -> Scalar { pointer[row] }
+    @inline(__always) mutating func advance() { pointer += rows }
+}
+
+/// Rows of a row-major op(A), `lda` apart.
+struct GEMMSourceRows<Scalar>: GEMMTileRows {
+    var pointer: UnsafePointer<Scalar>
+    let lda: Int
+    @inline(__always) func value(_ row: Int) -> Scalar { pointer[row * lda] }
+    @inline(__always) mutating func advance() { pointer += 1 }
 }

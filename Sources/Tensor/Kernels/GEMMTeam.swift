@@ -90,6 +90,7 @@ func gemmBlockedTeam<T: GEMMScalar>(
     let rowBlocks = blocks.count
     let kcMax = min(T.depthBlock, k)
     let mPadded = (m + mr - 1) / mr * mr
+    let inPlace = gemmReadsAInPlace(a)
 
     // Strips: contiguous runs of whole slivers; rounds in `gemmBlocked`'s order.
     var stripRounds: [[GEMMStrip<T>.Round]] = []
@@ -148,10 +149,12 @@ func gemmBlockedTeam<T: GEMMScalar>(
                     let (ic, rows) = blocks[block]
                     let rowsA = packedA + ic * round.kc
                     if aPackedAt[block] != round.pc {
-                        packA(a.offset(row: ic, col: round.pc), rows: rows, depth: round.kc, into: rowsA)
+                        packRowBlockA(a, row: ic, rows: rows, col: round.pc, depth: round.kc, into: rowsA,
+                                      inPlace: inPlace)
                         aPackedAt[block] = round.pc
                     }
                     gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: rowsA,
+                                    sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
                                     packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
                                     addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
                     strip.done.wrappingAdd(1, ordering: .releasing)
@@ -177,8 +180,10 @@ func gemmBlockedTeam<T: GEMMScalar>(
                 while let (roundIndex, block) = strip.claimRowBlock(rowBlocks: rowBlocks) {
                     let round = strip.rounds[roundIndex]
                     let (ic, rows) = blocks[block]
-                    packA(a.offset(row: ic, col: round.pc), rows: rows, depth: round.kc, into: stolenA)
+                    packRowBlockA(a, row: ic, rows: rows, col: round.pc, depth: round.kc, into: stolenA,
+                                  inPlace: inPlace)
                     gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: stolenA,
+                                    sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
                                     packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
                                     addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
                     strip.done.wrappingAdd(1, ordering: .releasing)
