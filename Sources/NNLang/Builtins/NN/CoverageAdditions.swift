@@ -51,37 +51,21 @@ extension Library {
     }
 
     private func registerMoreOptimizers() {
-        func parameters(_ a: Arguments) throws -> [Tensor] {
-            let items = try a.interpreter.iterateToArray(a["params"])
-            if items.isEmpty { throw LangError("optimizer got an empty parameter list") }
-            return try items.map { try a.interpreter.tensorValue($0, "optimizer parameter") }
-        }
         function("RMSprop", "params, lr=0.01, alpha=0.99, eps=1e-08, weight_decay=0, momentum=0, centered=False", doc: "RMSprop optimiser.", in: ["optim"]) { a in
-            let params = try parameters(a)
+            let params = try optimizerParameters(a)
             return .object(OptimizerObject(try a.interpreter.engine {
                 try NN.RMSprop(params, lr: try a.double("lr"), alpha: try a.double("alpha"), eps: try a.double("eps"),
                                weightDecay: try a.double("weight_decay"), momentum: try a.double("momentum"), centered: try a.bool("centered"))
             }, name: "RMSprop"))
         }
         function("Adagrad", "params, lr=0.01, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10", doc: "Adagrad optimiser.", in: ["optim"]) { a in
-            let params = try parameters(a)
+            let params = try optimizerParameters(a)
             return .object(OptimizerObject(try a.interpreter.engine {
                 try NN.Adagrad(params, lr: try a.double("lr"), lrDecay: try a.double("lr_decay"), weightDecay: try a.double("weight_decay"),
                                initialAccumulatorValue: try a.double("initial_accumulator_value"), eps: try a.double("eps"))
             }, name: "Adagrad"))
         }
-        for type in ["RMSprop", "Adagrad"] {
-            method(type, "step", "", doc: "Updates the parameters from their gradients.") { a in
-                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
-                try a.interpreter.engine { try o.optimizer.step() }
-                return .none
-            }
-            method(type, "zero_grad", "set_to_none=True", doc: "Clears the parameters' gradients.") { a in
-                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
-                o.optimizer.zeroGrad()
-                return .none
-            }
-        }
+        registerOptimizerMethods(for: ["RMSprop", "Adagrad"])
     }
 
     private func registerMoreActivations() {

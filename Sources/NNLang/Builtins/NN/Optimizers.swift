@@ -69,16 +69,34 @@ final class SchedulerObject: NativeObject {
     override var typeName: String { name }
 }
 
+/// The `params` argument of an optimiser constructor: a non-empty iterable of tensors.
+func optimizerParameters(_ a: Arguments) throws -> [Tensor] {
+    let items = try a.interpreter.iterateToArray(a["params"])
+    if items.isEmpty { throw LangError("optimizer got an empty parameter list") }
+    return try items.map { try a.interpreter.tensorValue($0, "optimizer parameter") }
+}
+
 extension Library {
-    func registerOptimizers() {
-        func parameters(_ a: Arguments) throws -> [Tensor] {
-            let items = try a.interpreter.iterateToArray(a["params"])
-            if items.isEmpty { throw LangError("optimizer got an empty parameter list") }
-            return try items.map { try a.interpreter.tensorValue($0, "optimizer parameter") }
+    /// `step()` and `zero_grad()` for the optimiser classes named `types`.
+    func registerOptimizerMethods(for types: [String]) {
+        for type in types {
+            method(type, "step", "", doc: "Updates the parameters from their gradients.") { a in
+                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
+                try a.interpreter.engine { try o.optimizer.step() }
+                return .none
+            }
+            method(type, "zero_grad", "set_to_none=True", doc: "Clears the parameters' gradients.") { a in
+                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
+                o.optimizer.zeroGrad()
+                return .none
+            }
         }
+    }
+
+    func registerOptimizers() {
         function("SGD", "params, lr=0.001, momentum=0, dampening=0, weight_decay=0, nesterov=False", doc: "Stochastic gradient descent (with momentum).", in: ["optim"]) { a in
             .object(OptimizerObject(try a.interpreter.engine {
-                try NN.SGD(try parameters(a), lr: try a.double("lr"), momentum: try a.double("momentum"), dampening: try a.double("dampening"),
+                try NN.SGD(try optimizerParameters(a), lr: try a.double("lr"), momentum: try a.double("momentum"), dampening: try a.double("dampening"),
                            weightDecay: try a.double("weight_decay"), nesterov: try a.bool("nesterov"))
             }, name: "SGD"))
         }
@@ -86,7 +104,7 @@ extension Library {
             function(name, "params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=\(decoupled ? "0.01" : "0"), amsgrad=False", doc: "\(name) optimiser.", in: ["optim"]) { a in
                 let betas = try a.interpreter.iterateToArray(a["betas"]).map { try a.interpreter.number($0) ?? { throw LangError("betas must be numbers") }() }
                 guard betas.count == 2 else { throw LangError("\(name)(): betas must be a pair") }
-                let params = try parameters(a)
+                let params = try optimizerParameters(a)
                 let opt: NN.Optimizer = try a.interpreter.engine {
                     decoupled ? try NN.AdamW(params, lr: try a.double("lr"), betas: (betas[0], betas[1]), eps: try a.double("eps"), weightDecay: try a.double("weight_decay"), amsgrad: try a.bool("amsgrad"))
                         : try NN.Adam(params, lr: try a.double("lr"), betas: (betas[0], betas[1]), eps: try a.double("eps"), weightDecay: try a.double("weight_decay"), amsgrad: try a.bool("amsgrad"))
@@ -99,18 +117,7 @@ extension Library {
             return .object(SchedulerObject(try a.interpreter.engine { try NN.StepLR(o.optimizer, stepSize: try a.int("step_size"), gamma: try a.double("gamma")) }))
         }
         namespace("optim").members["lr_scheduler"] = .object(namespace("lr_scheduler"))
-        for type in ["SGD", "Adam", "AdamW"] {
-            method(type, "step", "", doc: "Updates the parameters from their gradients.") { a in
-                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
-                try a.interpreter.engine { try o.optimizer.step() }
-                return .none
-            }
-            method(type, "zero_grad", "set_to_none=True", doc: "Clears the parameters' gradients.") { a in
-                guard case .object(let o as OptimizerObject) = a.receiver else { return .none }
-                o.optimizer.zeroGrad()
-                return .none
-            }
-        }
+        registerOptimizerMethods(for: ["SGD", "Adam", "AdamW"])
         function("CosineAnnealingLR", "optimizer, T_max, eta_min=0.0", doc: "Anneals the learning rate to eta_min along a half cosine over T_max steps.", in: ["optim", "lr_scheduler"]) { a in
             guard case .object(let o as OptimizerObject) = a["optimizer"] else { throw LangError("CosineAnnealingLR(): optimizer must be an optimiser") }
             let s = try a.interpreter.engine { try NN.CosineAnnealingLR(o.optimizer, tMax: try a.int("T_max"), etaMin: try a.double("eta_min")) }
