@@ -13,15 +13,8 @@ import Tensor
 func fusedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeometry) throws -> Tensor {
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     let primitive = Primitive("ConvolutionBackward0", saves: .inputs) { arrays in
-        let x = try arrays[0].contiguous(), w = try arrays[1].contiguous()
-        let b = arrays.count > 2 ? try arrays[2].contiguous() : nil
-        let out = try NDArray.empty([x.shape[0], w.shape[0], g.outputCount], dtype: x.dtype)
-        switch x.dtype {
-        case .float32: convForward(Float.self, x, w, b, out, g)
-        case .float64: convForward(Double.self, x, w, b, out, g)
-        default: throw NNError("conv: expected floating-point tensors")
-        }
-        return out
+        try convolutionOutput(arrays, g, float32: { convForward(Float.self, $0, $1, $2, $3, g) },
+                              float64: { convForward(Double.self, $0, $1, $2, $3, g) })
     } pullback: { grad, ctx in
         let x = ctx.inputs[0], w = ctx.inputs[1]
         let hasBias = ctx.inputs.count > 2
@@ -56,6 +49,23 @@ func fusedConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: UnfoldGeo
 /// Images per block of the pullback's ∂W and ∂b partial sums: blocks are summed in order after
 /// the threads finish, so the bits depend on this constant, never on the thread count.
 private let convImagesPerBlock = 4
+
+/// The forward of a fused convolution primitive: contiguous `x`, weight and optional bias
+/// (`arrays`), and an `[N, O, L]` output that the dtype's kernel fills (x, w, b, out).
+func convolutionOutput(
+    _ arrays: ForwardInputs, _ g: UnfoldGeometry,
+    float32: (NDArray, NDArray, NDArray?, NDArray) -> Void, float64: (NDArray, NDArray, NDArray?, NDArray) -> Void
+) throws -> NDArray {
+    let x = try arrays[0].contiguous(), w = try arrays[1].contiguous()
+    let b = arrays.count > 2 ? try arrays[2].contiguous() : nil
+    let out = try NDArray.empty([x.shape[0], w.shape[0], g.outputCount], dtype: x.dtype)
+    switch x.dtype {
+    case .float32: float32(x, w, b, out)
+    case .float64: float64(x, w, b, out)
+    default: throw NNError("conv: expected floating-point tensors")
+    }
+    return out
+}
 
 private func convForward<T: RecurrentScalar>(_: T.Type, _ x: NDArray, _ w: NDArray, _ b: NDArray?, _ out: NDArray, _ g: UnfoldGeometry) {
     let n = x.shape[0], channels = x.shape[1], outChannels = w.shape[0]

@@ -27,15 +27,8 @@ func fusedDepthwiseConvolution(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: 
                                composed: @escaping (Tensor, Tensor, Tensor?) throws -> Tensor) throws -> Tensor {
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     let primitive = Primitive("ConvolutionBackward0", saves: .inputs) { arrays in
-        let x = try arrays[0].contiguous(), w = try arrays[1].contiguous()
-        let b = arrays.count > 2 ? try arrays[2].contiguous() : nil
-        let out = try NDArray.empty([x.shape[0], w.shape[0], g.outputCount], dtype: x.dtype)
-        switch x.dtype {
-        case .float32: depthwiseForward(Float.self, x, w, b, out, g)
-        case .float64: depthwiseForward(Double.self, x, w, b, out, g)
-        default: throw NNError("conv: expected floating-point tensors")
-        }
-        return out
+        try convolutionOutput(arrays, g, float32: { depthwiseForward(Float.self, $0, $1, $2, $3, g) },
+                              float64: { depthwiseForward(Double.self, $0, $1, $2, $3, g) })
     } pullback: { grad, ctx in
         let x = ctx.inputs[0], w = ctx.inputs[1]
         let hasBias = ctx.inputs.count > 2
