@@ -122,20 +122,19 @@ func gemmMacroKernel<T: GEMMScalar>(
             let liveColumns = min(nr, nc - jr)
             let bSliver = UnsafePointer(packedB + jr * kc)
             let cTile = c + (ir * ldc + jr)
-            if liveRows == mr && liveColumns == nr {
+            @inline(__always) func tile(into out: UnsafeMutablePointer<T>, ldc: Int, addToC: Bool) {
                 if let aRows {
-                    T.microKernelInPlaceA(depth: kc, a: aRows, lda: lda, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                    T.microKernelInPlaceA(depth: kc, a: aRows, lda: lda, b: bSliver, c: out, ldc: ldc, addToC: addToC)
                 } else {
-                    T.microKernel(depth: kc, a: aSliver, b: bSliver, c: cTile, ldc: ldc, addToC: addToC)
+                    T.microKernel(depth: kc, a: aSliver, b: bSliver, c: out, ldc: ldc, addToC: addToC)
                 }
+            }
+            if liveRows == mr && liveColumns == nr {
+                tile(into: cTile, ldc: ldc, addToC: addToC)
             } else {
                 // Edge tile: compute the full tile aside, keep the live part.
                 // Same per-element arithmetic as a full tile.
-                if let aRows {
-                    T.microKernelInPlaceA(depth: kc, a: aRows, lda: lda, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
-                } else {
-                    T.microKernel(depth: kc, a: aSliver, b: bSliver, c: edgeTile, ldc: nr, addToC: false)
-                }
+                tile(into: edgeTile, ldc: nr, addToC: false)
                 for r in 0..<liveRows {
                     let row = cTile + r * ldc
                     let tile = edgeTile + r * nr

@@ -130,6 +130,15 @@ func gemmBlockedTeam<T: GEMMScalar>(
         let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
         let edgeTile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
         defer { edgeTile.deallocate() }
+        /// Row block `ic..<ic + rows` of a strip's round, with A prepared at `preparedA`.
+        func multiply(_ strip: GEMMStrip<T>, _ round: GEMMStrip<T>.Round, ic: Int, rows: Int,
+                      preparedA: UnsafeMutablePointer<T>) {
+            gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: preparedA,
+                            sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
+                            packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
+                            addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
+            strip.done.wrappingAdd(1, ordering: .releasing)
+        }
 
         // Own strips, taken on demand.
         while true {
@@ -153,18 +162,11 @@ func gemmBlockedTeam<T: GEMMScalar>(
                                       inPlace: inPlace)
                         aPackedAt[block] = round.pc
                     }
-                    gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: rowsA,
-                                    sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
-                                    packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
-                                    addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
-                    strip.done.wrappingAdd(1, ordering: .releasing)
+                    multiply(strip, round, ic: ic, rows: rows, preparedA: rowsA)
                 }
                 // Thieves may still be reading the panel or writing these rows.
-                var spins = 0
-                while strip.done.load(ordering: .acquiring) < rowBlocks {
-                    spins += 1
-                    if spins > 64 { sched_yield() }
-                }
+                var backoff = SpinBackoff()
+                while strip.done.load(ordering: .acquiring) < rowBlocks { backoff.pause() }
             }
             strip.finished.store(true, ordering: .releasing)
         }
@@ -172,7 +174,7 @@ func gemmBlockedTeam<T: GEMMScalar>(
         // No strip left to take: help the owners still running. Rows of A for a stolen
         // block go to this body's own buffer.
         let stolenA = scratch + parts * (aCount + bCount) + worker * thiefCount
-        var spins = 0
+        var backoff = SpinBackoff()
         while true {
             var running = false
             for strip in strips where !strip.finished.load(ordering: .acquiring) {
@@ -182,17 +184,12 @@ func gemmBlockedTeam<T: GEMMScalar>(
                     let (ic, rows) = blocks[block]
                     packRowBlockA(a, row: ic, rows: rows, col: round.pc, depth: round.kc, into: stolenA,
                                   inPlace: inPlace)
-                    gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: stolenA,
-                                    sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
-                                    packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
-                                    addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
-                    strip.done.wrappingAdd(1, ordering: .releasing)
-                    spins = 0
+                    multiply(strip, round, ic: ic, rows: rows, preparedA: stolenA)
+                    backoff = SpinBackoff()
                 }
             }
             if !running { break }
-            spins += 1
-            if spins > 64 { sched_yield() }
+            backoff.pause()
         }
     }
 }

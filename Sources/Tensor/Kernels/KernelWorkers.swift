@@ -73,10 +73,9 @@ final class KernelWorkers: @unchecked Sendable {
             }
             claimAndRun(escapable, count: count)
             // Close the job once every worker inside it has finished its indices.
-            var spins = 0
+            var backoff = SpinBackoff()
             while !state.compareExchange(expected: 1, desired: 0, ordering: .acquiringAndReleasing).exchanged {
-                spins += 1
-                if spins > 64 { sched_yield() }
+                backoff.pause()
             }
             self.body = nil
         }
@@ -154,3 +153,13 @@ final class KernelWorkers: @unchecked Sendable {
     }
 }
 #endif
+
+/// A busy wait's step: a few rounds of plain spinning (the wait is usually microseconds),
+/// then each step gives the core to any other runnable thread.
+struct SpinBackoff {
+    private var spins = 0
+    @inline(__always) mutating func pause() {
+        spins += 1
+        if spins > 64 { sched_yield() }
+    }
+}
