@@ -21,9 +21,32 @@ import sys
 SIZES = [64, 128, 256, 512, 1024, 2048]
 THREADS = [1, 2]
 
+# The timing rule shared by the child programs below (and benchmarks/gemm_paired.py): after one
+# warm-up call, repeats double until a sample lasts 50 ms; the best of five samples counts.
+BEST_SECONDS = r"""
+import time
+def best_seconds(run):
+    run()
+    repeats = 1
+    while True:
+        t = time.perf_counter()
+        for _ in range(repeats):
+            run()
+        if time.perf_counter() - t >= 0.05:
+            break
+        repeats *= 2
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(repeats):
+            run()
+        best = min(best, (time.perf_counter() - t) / repeats)
+    return best
+"""
+
 # Timed in a child process so each thread count gets a fresh library state.
-TIMER = r"""
-import json, sys, time
+TIMER = BEST_SECONDS + r"""
+import json, sys
 lib, threads, sizes = sys.argv[1], int(sys.argv[2]), [int(s) for s in sys.argv[3].split(",")]
 import numpy as np
 if lib == "torch":
@@ -41,22 +64,7 @@ for n in sizes:
     else:
         out = np.empty((n, n), dtype=np.float32)
         run = lambda: np.matmul(a, b, out=out)
-    run()
-    repeats = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(repeats):
-            run()
-        if time.perf_counter() - t >= 0.05:
-            break
-        repeats *= 2
-    best = float("inf")
-    for _ in range(5):
-        t = time.perf_counter()
-        for _ in range(repeats):
-            run()
-        best = min(best, (time.perf_counter() - t) / repeats)
-    results[n] = 2 * n**3 / best / 1e9
+    results[n] = 2 * n**3 / best_seconds(run) / 1e9
 print(json.dumps(results))
 """
 
