@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers call downward only:
-//   nbrun → NbrunCLI → Notebook → NNLang → NN → Autograd → Tensor
+//   nbrun → NbrunCLI → Notebook → NNLang → NN → Autograd → Tensor → CSpinWait
 // Performance: build with `-Xswiftc -target-cpu -Xswiftc native` (see docs/building.md).
 // No unsafe flags are forced here, so the libraries stay usable as dependencies.
 let package = Package(
@@ -23,7 +23,9 @@ let package = Package(
         .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]),
-        .target(name: "Tensor"),
+        // The spin-wait hint (PAUSE) for the kernel threads' busy waits.
+        .target(name: "CSpinWait"),
+        .target(name: "Tensor", dependencies: ["CSpinWait"]),
         .target(name: "Autograd", dependencies: ["Tensor"]),
         .target(name: "NN", dependencies: ["Autograd", "Tensor"], resources: [.copy("Resources")]),
         .target(name: "NNLang", dependencies: ["NN", "Autograd", "Tensor"]),

@@ -1,3 +1,4 @@
+import CSpinWait
 import Foundation
 #if os(Linux)
 import Synchronization
@@ -130,6 +131,7 @@ final class KernelWorkers: @unchecked Sendable {
                 continue
             }
             polls += 1
+            nbrun_spin_wait_hint()
             if polls & 63 != 0 { continue }
             if DispatchTime.now().uptimeNanoseconds - idleSince < Self.spinNanoseconds {
                 // Let any other runnable thread have this core (when the machine is busy the
@@ -154,12 +156,14 @@ final class KernelWorkers: @unchecked Sendable {
 }
 #endif
 
-/// A busy wait's step: a few rounds of plain spinning (the wait is usually microseconds),
-/// then each step gives the core to any other runnable thread.
+/// A busy wait's step: a few rounds of spinning with the processor's spin-wait hint (the
+/// wait is usually microseconds), then each step also gives the core to any other runnable
+/// thread.
 struct SpinBackoff {
     private var spins = 0
     @inline(__always) mutating func pause() {
         spins += 1
+        nbrun_spin_wait_hint()
         if spins > 64 { sched_yield() }
     }
 }
