@@ -16,10 +16,14 @@ import Synchronization
 //
 // Each owner walks its rounds — for each depth block (pc), for each column block of its
 // strip (jc): pack B, then open the round's row blocks — and claims row blocks from the
-// front. A thread with no rounds left claims row blocks of another owner's open round,
-// packs those rows of A itself and reads the owner's B panel. The owner reuses its panel
-// only after every row block of the round is done, and runs the next depth block of a row
-// only after the previous one: each element still gets its partial sums in depth order.
+// front. A thread with no rounds left claims row blocks of another owner's open round and
+// packs what they need itself: those rows of A, and its own copy of the round's B panel.
+// (Reading the owner's packed panel instead left its lines shared between the two cores,
+// and the owner's next packing had to take each line back: traces showed the robbed
+// thread's 5 µs packing of a 256³ product's panel grow to 25–36 µs, the robbed thread fall
+// further behind, and be robbed again, call after call — docs/benchmarks.md.) The owner
+// starts the next round only after every row block of this one is done, so each element
+// still gets its partial sums in depth order.
 // Who computes a tile never changes how it is computed, so the bits are those of
 // `gemmBlocked` on one thread.
 //
@@ -114,9 +118,9 @@ func gemmBlockedTeam<T: GEMMScalar>(
     }
     let panelCount = kcMax * ((widest + nr - 1) / nr * nr)
     // Per strip: one B panel and all rows of A for a depth block; per thread: a thief's A
-    // block. Aligned to 64 bytes each.
+    // block and B panel. Aligned to 64 bytes each.
     let aCount = (mPadded * kcMax + 15) / 16 * 16, bCount = (panelCount + 15) / 16 * 16
-    let thiefCount = (min(T.rowBlock, mPadded) * kcMax + 15) / 16 * 16
+    let thiefCount = (min(T.rowBlock, mPadded) * kcMax + 15) / 16 * 16 + bCount
     let scratch = GEMMScratch<T>(count: parts * (aCount + bCount + thiefCount))
     defer { scratch.release() }
     let strips = (0..<parts).map { part in
@@ -130,12 +134,13 @@ func gemmBlockedTeam<T: GEMMScalar>(
         let c = UnsafeMutablePointer<T>(bitPattern: cAddress)!
         let edgeTile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
         defer { edgeTile.deallocate() }
-        /// Row block `ic..<ic + rows` of a strip's round, with A prepared at `preparedA`.
+        /// Row block `ic..<ic + rows` of a strip's round, with A prepared at `preparedA` and
+        /// the round's B panel at `packedB`.
         func multiply(_ strip: GEMMStrip<T>, _ round: GEMMStrip<T>.Round, ic: Int, rows: Int,
-                      preparedA: UnsafeMutablePointer<T>) {
+                      preparedA: UnsafeMutablePointer<T>, packedB: UnsafeMutablePointer<T>) {
             gemmMacroKernel(rows: rows, columns: round.nc, depth: round.kc, packedA: preparedA,
                             sourceA: inPlace ? a.offset(row: ic, col: round.pc).base : nil, lda: a.ld,
-                            packedB: strip.packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
+                            packedB: packedB, c: c + (ic * ldc + round.jc), ldc: ldc,
                             addToC: accumulate || round.pc > 0, edgeTile: edgeTile)
             strip.done.wrappingAdd(1, ordering: .releasing)
         }
@@ -162,29 +167,36 @@ func gemmBlockedTeam<T: GEMMScalar>(
                                       inPlace: inPlace)
                         aPackedAt[block] = round.pc
                     }
-                    multiply(strip, round, ic: ic, rows: rows, preparedA: rowsA)
+                    multiply(strip, round, ic: ic, rows: rows, preparedA: rowsA, packedB: strip.packedB)
                 }
-                // Thieves may still be reading the panel or writing these rows.
+                // Thieves may still be writing these rows.
                 var backoff = SpinBackoff()
                 while strip.done.load(ordering: .acquiring) < rowBlocks { backoff.pause() }
             }
             strip.finished.store(true, ordering: .releasing)
         }
 
-        // No strip left to take: help the owners still running. Rows of A for a stolen
-        // block go to this body's own buffer.
+        // No strip left to take: help the owners still running, with this body's own
+        // buffers for the rows of A and the B panel of a stolen block.
         let stolenA = scratch + parts * (aCount + bCount) + worker * thiefCount
+        let stolenB = stolenA + (thiefCount - bCount)
+        var panelInStolenB: (strip: Int, round: Int) = (-1, -1)
         var backoff = SpinBackoff()
         while true {
             var running = false
-            for strip in strips where !strip.finished.load(ordering: .acquiring) {
+            for (part, strip) in strips.enumerated() where !strip.finished.load(ordering: .acquiring) {
                 running = true
                 while let (roundIndex, block) = strip.claimRowBlock(rowBlocks: rowBlocks) {
                     let round = strip.rounds[roundIndex]
                     let (ic, rows) = blocks[block]
+                    if panelInStolenB != (part, roundIndex) {
+                        packB(b.offset(row: round.pc, col: round.jc), depth: round.kc, columns: round.nc,
+                              into: stolenB)
+                        panelInStolenB = (part, roundIndex)
+                    }
                     packRowBlockA(a, row: ic, rows: rows, col: round.pc, depth: round.kc, into: stolenA,
                                   inPlace: inPlace)
-                    multiply(strip, round, ic: ic, rows: rows, preparedA: stolenA)
+                    multiply(strip, round, ic: ic, rows: rows, preparedA: stolenA, packedB: stolenB)
                     backoff = SpinBackoff()
                 }
             }
