@@ -55,8 +55,8 @@ private func checkEqual(_ actual: [UInt8], _ expected: [UInt8], _ message: Strin
     guard actual != expected else { return }
     if let folder = ProcessInfo.processInfo.environment["NBRUN_FUZZ_DUMP"] {
         // For diagnosis: both renderings as files.
-        FileManager.default.createFile(atPath: folder + "/actual.md", contents: Data(actual))
-        FileManager.default.createFile(atPath: folder + "/expected.md", contents: Data(expected))
+        _ = FileManager.default.createFile(atPath: folder + "/actual.md", contents: Data(actual))
+        _ = FileManager.default.createFile(atPath: folder + "/expected.md", contents: Data(expected))
     }
     let a = MarkdownSource(bytes: actual).lines.map(\.bytes)
     let e = MarkdownSource(bytes: expected).lines.map(\.bytes)

@@ -5,9 +5,12 @@
 /// (measured with the 8×32 FMA tile: 16³ 0.1 µs in place vs 0.8 µs packed; 64³ 6.5 µs vs
 /// 4.1 µs; 128×128×64 29 µs vs 15 µs).
 let gemmSmallWorkLimit = 32 * 32 * 32
-/// Below this many multiply-adds per thread, starting a thread costs more than it saves
-/// (128³ on two threads ran at 75 GFLOPS with 96³ here, 144 with 128³: docs/benchmarks.md).
-let gemmMinimumWorkPerThread = 128 * 128 * 128
+/// Below this many multiply-adds per thread (2¹⁹, about 80³), a second thread costs more than
+/// it saves. It was 128³ while waking a sleeping thread took up to 250 µs; with the polling
+/// workers and thieves' own panels two threads now win from 112³ on (median +21 % to +40 % at
+/// 112³–144³ in alternating runs) but still lose at 96³ (−18 %), which stays on one thread
+/// (docs/benchmarks.md).
+let gemmMinimumWorkPerThread = 1 << 19
 
 /// Single-precision matrix product `C = op(A)·op(B)` (or `C += …` when `accumulate`), all
 /// row-major: op(A) is m×k, op(B) is k×n, C is m×n.
