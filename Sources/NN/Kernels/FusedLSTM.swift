@@ -45,7 +45,7 @@ extension RecurrentScalar {
         product(transA: transposed, transB: false, m: m, n: n, k: k, a: a, lda: transposed ? aDepth : aRow, b: b, ldb: ldb,
                 c: c, ldc: ldc, accumulate: accumulate, threads: 1)
     }
-    /// The product with the GEMM's own thread choice (it stays on one thread below 128³ multiply-adds).
+    /// The product with the GEMM's own thread choice (one thread below 2 × 2¹⁹ multiply-adds).
     static func product(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                         b: UnsafePointer<Self>, ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool) {
         product(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc,
