@@ -11,8 +11,8 @@ import Synchronization
 // 250 µs to wake. A 256³ product is about 110 µs of work per core, so the caller often did
 // all of it alone (traces in docs/benchmarks.md). OpenMP, MKL and OpenBLAS keep their
 // workers polling between calls for the same reason. These workers poll for
-// `spinNanoseconds` after their last job (yielding the core to any other runnable thread),
-// then sleep on a condition variable.
+// `spinNanoseconds` after their last job (with the processor's spin-wait hint, and yielding
+// the core to any other runnable thread), then sleep on a condition variable.
 //
 // A job is shared by index: the caller and every worker that joins claim indices from one
 // counter, so a worker that joins late (or never) only means the caller runs more indices
