@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Golden")]),
         // Runs the built nbrun binary: the CLI, bad inputs, interruptions (docs/reliability.md).
         .testTarget(name: "BadInputTests"),
-        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Notebook"]),
+        // Reproducers/ is read from the source tree (#filePath), not bundled.
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "Notebook"], exclude: ["Reproducers"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -133,7 +133,6 @@ func buildModule(_ c: FixtureCase, _ g: Generator) throws -> Module? {
 /// How to call the module (or function) of a case on its inputs, returning flat outputs.
 func buildCase(_ c: FixtureCase) throws -> BuiltCase {
     let g = Generator(seed: 0)
-    let n = c.name
     if let m = try buildModule(c, g) {
         for (name, value) in c.params { try assignParameter(m, name, value) }
         for (name, value) in (c.raw["buffers_before"] as? [String: Any] ?? [:]).compactMapValues({ FixtureTensor($0) }) {

@@ -30,7 +30,7 @@ private func composedBatchNorm(_ x: Tensor, _ gamma: Tensor, _ beta: Tensor, eps
 func fusedBatchNormMatchesComposedForm(shape: [Int]) throws {
     let g = Generator(seed: 11)
     let c = shape[1]
-    let x = try Tensor(try (try (try Tensor.randn(shape, generator: g, dtype: .float64)) * 3.0 + 1.5).data, requiresGrad: true)
+    let x = try Tensor((try Tensor.randn(shape, generator: g, dtype: .float64) * 3.0 + 1.5).data, requiresGrad: true)
     let gamma = try Tensor.randn([c], generator: g, dtype: .float64, requiresGrad: true)
     let beta = try Tensor.randn([c], generator: g, dtype: .float64, requiresGrad: true)
     let r = try Tensor.randn(shape, generator: g, dtype: .float64)

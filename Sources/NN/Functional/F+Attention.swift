@@ -39,7 +39,7 @@ extension F {
         }
         if let attnMask {
             if attnMask.dtype == .bool {
-                let bias = try (try attnMask.doubleValues()).map { $0 != 0 ? 0.0 : -Double.infinity }
+                let bias = try attnMask.doubleValues().map { $0 != 0 ? 0.0 : -Double.infinity }
                 scores = try scores + (try Tensor.constant(bias, shape: attnMask.shape, dtype: scores.dtype))
             } else {
                 scores = try scores + attnMask

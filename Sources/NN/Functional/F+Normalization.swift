@@ -122,7 +122,7 @@ extension F {
             let p = paddingIdx < 0 ? paddingIdx + rows : paddingIdx
             // zero the gradient of padding rows: multiply by a constant keep-mask (values unchanged)
             let keep = try Tensor.constant(values.map { $0 == p ? 0.0 : 1.0 }, shape: [values.count, 1], dtype: weight.dtype)
-            picked = try (try picked * keep) + (try (try picked.detach()) * (try (try keep * -1.0) + 1.0))
+            picked = try (try picked * keep) + (try picked.detach() * (try (try keep * -1.0) + 1.0))
         }
         return try picked.reshape(indices.shape + [weight.shape[1]])
     }

@@ -11,7 +11,7 @@ import Tensor
 // The pullback's sums need Σdy and Σdy·x only (Σdy·x̂ = invstd·(Σdy·x − mean·Σdy)), one pass.
 
 /// Float scalars the batch-norm kernel reads eight at a time into float64 lanes.
-protocol BatchNormScalar: FloatElement, SIMDScalar {
+protocol BatchNormScalar: FloatElement, SIMDScalar, Codable {
     static func widened(_ p: UnsafePointer<Self>) -> SIMD8<Double>
 }
 

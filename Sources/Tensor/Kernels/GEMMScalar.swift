@@ -4,7 +4,7 @@
 /// blocking, and its micro-kernel. The blocking constants never depend on the thread
 /// count, so the summation order of every output element — and hence its bits — is the
 /// same whether one or several threads compute it.
-public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// Rows of C computed by one micro-kernel call.
     static var microRows: Int { get }
     /// Columns of C computed by one micro-kernel call.

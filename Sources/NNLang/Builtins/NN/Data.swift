@@ -35,7 +35,7 @@ extension Library {
             if case .int(let k) = a["centers"] {
                 return pair(try rt.engine { try Datasets.blobs(n: try a.int("n"), centers: k, clusterStd: try a.double("cluster_std"), generator: rt.generator) })
             }
-            let points = try rt.iterateToArray(a["centers"]).map { try rt.iterateToArray($0).map { try rt.number($0) ?? 0 } }
+            let points = try rt.iterateToArray(a["centers"]).map { try rt.iterateToArray($0).map { rt.number($0) ?? 0 } }
             return pair(try rt.engine { try Datasets.blobs(n: try a.int("n"), centerPoints: points, clusterStd: try a.double("cluster_std"), generator: rt.generator) })
         }
         function("digits", "", doc: "The 1,797 8×8 UCI handwritten digits: (X [1797, 64] in 0..16, y int64).", in: ns, global: false) { a in

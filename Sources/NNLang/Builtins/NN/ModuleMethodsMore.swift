@@ -19,7 +19,7 @@ extension Library {
         moduleMethod("requires_grad_", "requires_grad=True", doc: "Switches gradient tracking of every parameter on or off (freezing); returns the module.") { a in
             let flag = try a.bool("requires_grad")
             for (_, p) in a.interpreter.namedParameters(a.receiver, prefix: "", recurse: true) {
-                try a.interpreter.engine { try a.interpreter.tensorValue(p, "parameter").requiresGrad_(flag) }
+                _ = try a.interpreter.engine { try a.interpreter.tensorValue(p, "parameter").requiresGrad_(flag) }
             }
             return a.receiver
         }
@@ -60,7 +60,7 @@ extension Library {
         }
         moduleMethod("state_dict", "", doc: "Parameters and buffers by dotted name (tensors sharing the module's storage).") { a in
             let d = DictObject()
-            for (name, t) in try a.interpreter.stateEntries(a.receiver) { try d.set(.str(name), .tensor(try t.detach())) }
+            for (name, t) in try a.interpreter.stateEntries(a.receiver) { try d.set(.str(name), .tensor(t.detach())) }
             return .dict(d)
         }
         moduleMethod("load_state_dict", "state_dict, strict=True", doc: "Copies parameters and buffers from a state_dict (names and shapes must match).") { a in
