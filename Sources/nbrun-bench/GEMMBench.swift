@@ -36,13 +36,17 @@ private func bestSeconds(_ body: () -> Void) -> Double {
     return best
 }
 
+/// The integers of a comma-separated environment variable (`GEMM_SIZES=256,1024`), or `fallback`.
+private func environmentIntegers(_ name: String, or fallback: [Int]) -> [Int] {
+    ProcessInfo.processInfo.environment[name].map { $0.split(separator: ",").compactMap { Int($0) } } ?? fallback
+}
+
 func gemmBenchmark() {
     if ProcessInfo.processInfo.environment["GEMM_TINY"] == "1" { gemmTinyBenchmark() }
-    let sizes = ProcessInfo.processInfo.environment["GEMM_SIZES"].map {
-        $0.split(separator: ",").compactMap { Int($0) }
-    } ?? [64, 128, 256, 512, 1024, 2048]
-    print("| n | 1 thread GFLOPS | 2 threads GFLOPS |")
-    print("|---:|---:|---:|")
+    let sizes = environmentIntegers("GEMM_SIZES", or: [64, 128, 256, 512, 1024, 2048])
+    let threadCounts = environmentIntegers("GEMM_THREADS", or: [1, 2])
+    print("| n |" + threadCounts.map { " \($0) thread\($0 == 1 ? "" : "s") GFLOPS |" }.joined())
+    print("|---:|" + String(repeating: "---:|", count: threadCounts.count))
     for n in sizes {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
@@ -53,9 +57,6 @@ func gemmBenchmark() {
             b[i] = Float(i % 13) * 0.01 - 0.06
         }
         var row = "| \(n) |"
-        let threadCounts = ProcessInfo.processInfo.environment["GEMM_THREADS"].map {
-            $0.split(separator: ",").compactMap { Int($0) }
-        } ?? [1, 2]
         for threads in threadCounts {
             let seconds = bestSeconds {
                 gemm(transA: false, transB: false, m: n, n: n, k: n,
